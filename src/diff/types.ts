@@ -1,0 +1,67 @@
+/**
+ * The result of comparing two traces. See DESIGN.md, "The culprit rule".
+ */
+
+/** One difference at a readable path such as `$.context[3].text`, with short before/after. */
+export interface ChangedPath {
+  op: 'add' | 'remove' | 'replace' | 'move'
+  /** JSONPath-like: `$`, `$.a.b`, `$.items[3]`, `$["odd key"]`. */
+  path: string
+  before?: unknown
+  after?: unknown
+}
+
+/** How one stage (or probe checkpoint) compared across the two variants. */
+export type StageVerdict =
+  /** Input and output agree. */
+  | 'equal'
+  /** Input agrees, output differs: the divergence is introduced here. */
+  | 'culprit'
+  /** Input already differs: this stage carries an earlier divergence. */
+  | 'propagated'
+  /** Input differs but no earlier stage differs: the difference entered from outside the pipeline. */
+  | 'entry'
+  /** The stage ran under one variant only (an earlier stage threw under the other). */
+  | 'missing'
+
+export interface StageComparison {
+  name: string
+  /** Set for a probe checkpoint: the stage it was taken in. */
+  stage?: string
+  verdict: StageVerdict
+  inputEqual: boolean
+  outputEqual: boolean
+  /** Changed paths of the output (for culprit and entry only; others are not diffed). */
+  paths?: ChangedPath[]
+}
+
+export type Divergence =
+  | { kind: 'none'; stagesCompared: number }
+  | {
+      kind: 'stage'
+      /** The first stage whose input agrees and whose output does not. */
+      culprit: string
+      /** Paths that differ in the culprit's output. */
+      paths: ChangedPath[]
+      /** Later stages that only carry the divergence. */
+      propagatedTo: string[]
+    }
+  | {
+      kind: 'external'
+      /** Where the difference came from: an outbound request, or a stage input with no differing predecessor. */
+      source: 'outbound' | 'input'
+      /** The first stage at which it is seen. */
+      stage: string
+      detail: string
+      paths: ChangedPath[]
+      propagatedTo: string[]
+    }
+
+/** The whole comparison of two traces of the same recording. */
+export interface Comparison {
+  recordingId: string
+  pipeline: string
+  variants: [left: string, right: string]
+  stages: StageComparison[]
+  divergence: Divergence
+}
