@@ -118,7 +118,7 @@ export function deserializeError(data: SerializedError): Error {
   return error
 }
 
-/** The documented CLI exit code for an error: its code's exit, or 1 for anything unexpected. */
+/** The documented CLI exit code for an error: its code's exit, or 4 (internal error) for anything unexpected. */
 export function exitCodeFor(error: unknown): number {
-  return isParallaxError(error) ? ERROR_CODES[error.code].exit : 1
+  return isParallaxError(error) ? ERROR_CODES[error.code].exit : 4
 }

@@ -1,0 +1,56 @@
+/**
+ * Scenario files: which pipeline, which recordings, which variants. The unit of a CI regression suite.
+ */
+import { ParallaxError } from '../recording/errors.ts'
+import type { Variant } from '../replay/types.ts'
+
+const SCENARIO = Symbol.for('parallax.scenario')
+
+export interface ScenarioDefinition {
+  name: string
+  /** The module exporting the pipeline: a URL (absolute) or a path relative to the scenario file. */
+  pipeline: { module: string | URL; export?: string }
+  /** Recording files, folders or globs, relative to the scenario file. */
+  recordings: string | string[]
+  /** Named variants; stages read a variant's `config` through `ctx.config`. */
+  variants: Record<string, Omit<Variant, 'name'>>
+  /** The two variants to compare; default the first two defined. */
+  compare?: [string, string]
+  /** Seed for randomness beyond what the recording holds; default 1. */
+  seed?: number
+  /** Hosts a replay may really reach (none by default: replay is offline). */
+  allowHosts?: string[]
+}
+
+export type Scenario = Readonly<ScenarioDefinition> & { readonly [SCENARIO]: true }
+
+/**
+ * Declares a scenario, checking its shape at definition time.
+ * @example
+ * export const scenario = defineScenario({
+ *   name: 'copilot',
+ *   pipeline: { module: '../examples/copilot/pipeline.ts', export: 'copilot' },
+ *   recordings: '../recordings/copilot',
+ *   variants: { local: { config: localConfig }, production: { config: productionConfig } },
+ * })
+ */
+export function defineScenario(definition: ScenarioDefinition): Scenario {
+  const names = Object.keys(definition.variants ?? {})
+  const invalid = (reason: string, hint: string) =>
+    new ParallaxError('PARALLAX_USAGE', `Failed to define scenario ${definition.name ?? '(unnamed)'}: ${reason}.`, { hint })
+  if (typeof definition.name !== 'string' || definition.name.length === 0) {
+    throw invalid('it has no name', 'Add name: "<scenario name>".')
+  }
+  if (names.length < 2) throw invalid('it needs at least two variants', 'Add variants: { local: {...}, production: {...} }.')
+  for (const name of definition.compare ?? []) {
+    if (!names.includes(name)) throw invalid(`compare names unknown variant ${name}`, `Known variants: ${names.join(', ')}.`)
+  }
+  const recordings = [definition.recordings].flat()
+  if (recordings.length === 0) throw invalid('it names no recordings', 'Set recordings to a folder such as "../recordings/api".')
+  return Object.freeze({ ...definition, [SCENARIO]: true as const })
+}
+
+/** True for a value made by {@link defineScenario}. */
+export function isScenario(value: unknown): value is Scenario {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[SCENARIO] === true
+}

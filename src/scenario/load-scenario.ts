@@ -1,0 +1,71 @@
+/**
+ * Loading a scenario file and resolving its paths against the file's folder.
+ */
+import { existsSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { ParallaxError } from '../recording/errors.ts'
+import type { PipelineRef, Variant } from '../replay/types.ts'
+import { isScenario, type Scenario } from './define-scenario.ts'
+
+/** A scenario with every path made absolute and its variants named. */
+export interface ResolvedScenario {
+  name: string
+  file: string
+  pipeline: PipelineRef
+  recordings: string[]
+  variants: Variant[]
+  compare: [string, string]
+  seed: number
+  allowHosts: string[]
+}
+
+/**
+ * Imports a scenario file (TypeScript or JavaScript) and resolves it.
+ * @example const scenario = await loadScenario('scenarios/copilot.ts')
+ */
+export async function loadScenario(path: string): Promise<ResolvedScenario> {
+  const file = resolve(path)
+  if (!existsSync(file)) {
+    throw new ParallaxError('PARALLAX_NOT_FOUND', `Failed to load scenario ${path}: no such file.`, {
+      hint: 'Pass the path of a scenario file, e.g. `parallax replay scenarios/copilot.ts`.',
+    })
+  }
+  let mod: Record<string, unknown>
+  try {
+    mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>
+  } catch (error) {
+    throw new ParallaxError('PARALLAX_USAGE', `Failed to load scenario ${path}: it threw while loading: ${(error as Error).message}`, {
+      hint: 'Fix the error in the scenario file (or in what it imports).',
+      cause: error,
+    })
+  }
+  const scenarios = Object.values(mod).filter(isScenario)
+  const [scenario] = scenarios
+  if (!scenario || scenarios.length > 1) {
+    throw new ParallaxError('PARALLAX_USAGE', `Failed to load scenario ${path}: it exports ${scenarios.length} scenarios.`, {
+      hint: 'Export exactly one `defineScenario({...})` from a scenario file.',
+    })
+  }
+  return resolveScenario(scenario, file)
+}
+
+/** Resolves a scenario defined in code, with paths relative to `file`. */
+export function resolveScenario(scenario: Scenario, file: string): ResolvedScenario {
+  const base = dirname(file)
+  const moduleRef = scenario.pipeline.module
+  const module = moduleRef instanceof URL ? fileURLToPath(moduleRef) : resolve(base, moduleRef)
+  const variants = Object.entries(scenario.variants).map(([name, variant]) => ({ ...variant, name }))
+  const [first, second] = variants
+  const compare = scenario.compare ?? [first!.name, second!.name]
+  return {
+    name: scenario.name,
+    file,
+    pipeline: { module, export: scenario.pipeline.export ?? 'pipeline' },
+    recordings: [scenario.recordings].flat().map((entry) => resolve(base, entry)),
+    variants,
+    compare,
+    seed: scenario.seed ?? 1,
+    allowHosts: scenario.allowHosts ?? [],
+  }
+}
