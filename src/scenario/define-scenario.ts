@@ -37,16 +37,23 @@ export type Scenario = Readonly<ScenarioDefinition> & { readonly [SCENARIO]: tru
 export function defineScenario(definition: ScenarioDefinition): Scenario {
   const names = Object.keys(definition.variants ?? {})
   const invalid = (reason: string, hint: string) =>
-    new ParallaxError('PARALLAX_USAGE', `Failed to define scenario ${definition.name ?? '(unnamed)'}: ${reason}.`, { hint })
+    new ParallaxError(
+      'PARALLAX_USAGE',
+      `Failed to define scenario ${definition.name ?? '(unnamed)'}: ${reason}.`,
+      { hint },
+    )
   if (typeof definition.name !== 'string' || definition.name.length === 0) {
     throw invalid('it has no name', 'Add name: "<scenario name>".')
   }
-  if (names.length < 2) throw invalid('it needs at least two variants', 'Add variants: { local: {...}, production: {...} }.')
+  if (names.length < 2)
+    throw invalid('it needs at least two variants', 'Add variants: { local: {...}, production: {...} }.')
   for (const name of definition.compare ?? []) {
-    if (!names.includes(name)) throw invalid(`compare names unknown variant ${name}`, `Known variants: ${names.join(', ')}.`)
+    if (!names.includes(name))
+      throw invalid(`compare names unknown variant ${name}`, `Known variants: ${names.join(', ')}.`)
   }
   const recordings = [definition.recordings].flat()
-  if (recordings.length === 0) throw invalid('it names no recordings', 'Set recordings to a folder such as "../recordings/api".')
+  if (recordings.length === 0)
+    throw invalid('it names no recordings', 'Set recordings to a folder such as "../recordings/api".')
   return Object.freeze({ ...definition, [SCENARIO]: true as const })
 }
 

@@ -35,17 +35,25 @@ export async function loadScenario(path: string): Promise<ResolvedScenario> {
   try {
     mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>
   } catch (error) {
-    throw new ParallaxError('PARALLAX_USAGE', `Failed to load scenario ${path}: it threw while loading: ${(error as Error).message}`, {
-      hint: 'Fix the error in the scenario file (or in what it imports).',
-      cause: error,
-    })
+    throw new ParallaxError(
+      'PARALLAX_USAGE',
+      `Failed to load scenario ${path}: it threw while loading: ${(error as Error).message}`,
+      {
+        hint: 'Fix the error in the scenario file (or in what it imports).',
+        cause: error,
+      },
+    )
   }
   const scenarios = Object.values(mod).filter(isScenario)
   const [scenario] = scenarios
   if (!scenario || scenarios.length > 1) {
-    throw new ParallaxError('PARALLAX_USAGE', `Failed to load scenario ${path}: it exports ${scenarios.length} scenarios.`, {
-      hint: 'Export exactly one `defineScenario({...})` from a scenario file.',
-    })
+    throw new ParallaxError(
+      'PARALLAX_USAGE',
+      `Failed to load scenario ${path}: it exports ${scenarios.length} scenarios.`,
+      {
+        hint: 'Export exactly one `defineScenario({...})` from a scenario file.',
+      },
+    )
   }
   return resolveScenario(scenario, file)
 }

@@ -3,7 +3,18 @@ import { dirname, join, relative, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
 // DESIGN.md, "The one-way flow": a layer may import only from layers to its left.
-const LAYERS = ['recording', 'record', 'pipeline', 'replay', 'diff', 'explain', 'report', 'scenario', 'fuzz', 'cli']
+const LAYERS = [
+  'recording',
+  'record',
+  'pipeline',
+  'replay',
+  'diff',
+  'explain',
+  'report',
+  'scenario',
+  'fuzz',
+  'cli',
+]
 const SRC = resolve(import.meta.dirname, '../../src')
 
 function sourceFiles(dir: string): string[] {

@@ -1,0 +1,160 @@
+/**
+ * Comparing two traces of one recording stage by stage, by the culprit rule (DESIGN.md, "The culprit
+ * rule"): checkpoints are walked in execution order (a stage's input, its probes, its outbound calls,
+ * its outcome); equal digests are skipped without parsing; only the stages where a divergence enters are
+ * parsed and diffed.
+ */
+import type { StageTrace, Trace } from '../pipeline/types.ts'
+import { ParallaxError } from '../recording/errors.ts'
+import type { DiffJsonOptions } from './compute-delta.ts'
+import { type DescribeValue, diffCaptured, diffOutcomes, sameOutcome } from './diff-captured.ts'
+import { describeOutbound, sameOutbound } from './outbound-calls.ts'
+import { pairStages } from './pair-stages.ts'
+import { diffProbe, firstDifferingProbe } from './probe-checkpoints.ts'
+import type { ChangedPath, Comparison, Divergence, StageComparison } from './types.ts'
+
+/** The first divergence found, before `propagatedTo` is known. */
+type FirstDivergence =
+  | { kind: 'stage'; culprit: string; paths: ChangedPath[] }
+  | { kind: 'external'; source: 'outbound' | 'input'; stage: string; detail: string; paths: ChangedPath[] }
+
+/**
+ * Compares two traces of the same recording and names where they diverge: the culprit stage (input
+ * equal, output or a probe not), or an external entry (a stage input or outbound request that differs
+ * with nothing differing before it), and the stages that only carry it.
+ * @example
+ * const comparison = compareTraces(localTrace, productionTrace)
+ * if (comparison.divergence.kind === 'stage') console.log(comparison.divergence.culprit, comparison.divergence.paths)
+ */
+export function compareTraces(left: Trace, right: Trace, options: DiffJsonOptions = {}): Comparison {
+  checkComparable(left, right)
+  const variants: [string, string] = [left.variant, right.variant]
+  const stages: StageComparison[] = []
+  const propagatedTo: string[] = []
+  let first: FirstDivergence | undefined
+
+  for (const pair of pairStages(left.stages, right.stages)) {
+    if (!pair.left || !pair.right) {
+      stages.push({ name: pair.name, verdict: 'missing', inputEqual: false, outputEqual: false })
+      first ??= missingStage(pair.name, pair.left ? [left, right] : [right, left])
+      continue
+    }
+    const l = pair.left
+    const r = pair.right
+    const inputEqual = l.input.digest === r.input.digest
+    const outputEqual = sameOutcome(l.outcome, r.outcome)
+    const row: StageComparison = { name: pair.name, verdict: 'equal', inputEqual, outputEqual }
+    stages.push(row)
+
+    if (!inputEqual) {
+      if (first) {
+        row.verdict = 'propagated'
+        propagatedTo.push(pair.name)
+        continue
+      }
+      row.verdict = 'entry'
+      row.paths = outputEqual
+        ? []
+        : diffOutcomes(l.outcome, r.outcome, describer('output', l, variants), options)
+      first = {
+        kind: 'external',
+        source: 'input',
+        stage: pair.name,
+        detail:
+          `Stage ${pair.name} received a different input under ${variants[0]} and ${variants[1]} while no ` +
+          'stage before it differs: the difference comes from outside the pipeline (configuration, ' +
+          'environment, or the request as each variant sees it).',
+        paths: diffCaptured(l.input, r.input, describer('input', l, variants), options),
+      }
+      continue
+    }
+
+    const probe = firstDifferingProbe(pair.name, l.probes, r.probes)
+    const outboundEqual = sameOutbound(l.outbound, r.outbound)
+    if (!probe && outboundEqual && outputEqual) continue
+
+    // Input agrees, something inside the stage does not: a divergence is introduced here.
+    row.verdict = 'culprit'
+    row.paths = outputEqual
+      ? []
+      : diffOutcomes(l.outcome, r.outcome, describer('output', l, variants), options)
+    if (probe) {
+      const describe: DescribeValue = (side) =>
+        `probe ${probe.name} under ${side === 'left' ? variants[0] : variants[1]}`
+      const probeRow: StageComparison = {
+        name: probe.name,
+        stage: pair.name,
+        verdict: 'culprit',
+        inputEqual: true,
+        outputEqual: false,
+        paths: diffProbe(probe, describe, options),
+      }
+      stages.push(probeRow)
+      first ??= { kind: 'stage', culprit: probe.name, paths: probeRow.paths! }
+    } else if (!outboundEqual) {
+      first ??= {
+        kind: 'external',
+        source: 'outbound',
+        stage: pair.name,
+        detail: describeOutbound(pair.name, l.outbound, r.outbound, variants),
+        paths: row.paths,
+      }
+    } else {
+      first ??= { kind: 'stage', culprit: pair.name, paths: row.paths }
+    }
+  }
+
+  return {
+    recordingId: left.recordingId,
+    pipeline: left.pipeline,
+    variants,
+    stages,
+    divergence: divergenceOf(first, propagatedTo, stages),
+  }
+}
+
+function divergenceOf(
+  first: FirstDivergence | undefined,
+  propagatedTo: string[],
+  stages: readonly StageComparison[],
+): Divergence {
+  if (!first) return { kind: 'none', stagesCompared: stages.length }
+  return { ...first, propagatedTo }
+}
+
+/** A stage that ran under one variant only, with nothing differing before it (the other replay stopped short). */
+function missingStage(name: string, [ran, stopped]: [Trace, Trace]): FirstDivergence {
+  const reason = stopped.failure
+    ? `: the replay under ${stopped.variant} failed (${stopped.failure.message})`
+    : ''
+  return {
+    kind: 'external',
+    source: 'input',
+    stage: name,
+    detail: `Stage ${name} ran under ${ran.variant} only while no stage before it differs${reason}.`,
+    paths: [],
+  }
+}
+
+function describer(
+  what: 'input' | 'output',
+  stage: StageTrace,
+  variants: readonly [string, string],
+): DescribeValue {
+  return (side) => `the ${what} of stage ${stage.name} under ${side === 'left' ? variants[0] : variants[1]}`
+}
+
+function checkComparable(left: Trace, right: Trace): void {
+  for (const field of ['pipeline', 'recordingId'] as const) {
+    if (left[field] === right[field]) continue
+    throw new ParallaxError(
+      'PARALLAX_USAGE',
+      `Failed to compare traces: they have different ${field === 'pipeline' ? 'pipelines' : 'recordings'} ` +
+        `(${left[field]} under ${left.variant}, ${right[field]} under ${right.variant}).`,
+      {
+        hint: 'Compare two replays of the same recording through the same pipeline, under two variants.',
+        details: { field, left: left[field], right: right[field] },
+      },
+    )
+  }
+}

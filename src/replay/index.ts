@@ -1,5 +1,0 @@
-export { createReplayer, DEFAULT_SEED, type Replayer, type ReplayerOptions } from './create-replayer.ts'
-export { createIsolate, type IsolateHandle, type IsolateOptions, resolveIsolation } from './isolate/spawn-isolate.ts'
-export { loadPipeline } from './isolate/load-pipeline.ts'
-export { canonicalTraceJson } from './trace-json.ts'
-export type { Isolation, PipelineRef, Variant } from './types.ts'
