@@ -23,11 +23,16 @@ async function suggest(baseUrl: string, body: unknown): Promise<unknown> {
   return answer.suggestions ?? answer
 }
 
-console.log('copilot demo (interim): the same requests, answered under the local and the production configuration\n')
+console.log(
+  'copilot demo (interim): the same requests, answered under the local and the production configuration\n',
+)
 let differing = 0
 try {
   for (const request of demoRequests) {
-    const [left, right] = await Promise.all([suggest(local.url, request.body), suggest(production.url, request.body)])
+    const [left, right] = await Promise.all([
+      suggest(local.url, request.body),
+      suggest(production.url, request.body),
+    ])
     const same = isDeepStrictEqual(left, right)
     if (!same) differing++
     console.log(`${same ? '  same     ' : '  DIFFERS  '} ${request.name}`)
@@ -36,4 +41,6 @@ try {
   await Promise.all([local.close(), production.close(), dataSource.close()])
 }
 console.log(`\n${differing} of ${demoRequests.length} answers differ between local and production.`)
-console.log('Which stage introduces the difference is what `parallax replay` will pinpoint (work in progress, issue #2).')
+console.log(
+  'Which stage introduces the difference is what `parallax replay` will pinpoint (work in progress, issue #2).',
+)
