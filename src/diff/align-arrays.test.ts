@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { propertySeed } from '../../test/diff/property-seed.ts'
+import { propertySeed } from '../../test/support/property-seed.ts'
 import { type ArrayAlignment, alignArrays } from './align-arrays.ts'
 import { createItemIdentity } from './item-identity.ts'
 import { createJsonDiffPatcher } from './json-diffpatcher.ts'

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { sortedJson } from '../../test/diff/build-trace.ts'
-import { propertySeed } from '../../test/diff/property-seed.ts'
+import { propertySeed } from '../../test/support/property-seed.ts'
 import { computeDelta } from './compute-delta.ts'
 import { flattenDelta } from './flatten-delta.ts'
 import { computeTextDelta } from './text-delta.ts'

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { computeDelta } from '../../src/diff/compute-delta.ts'
 import { compareTraces, diffJson } from '../../src/diff/index.ts'
 import { createJsonDiffPatcher } from '../../src/diff/json-diffpatcher.ts'
+import { propertySeed } from '../support/property-seed.ts'
 import { buildTrace, linearStages, sortedJson } from './build-trace.ts'
-import { propertySeed } from './property-seed.ts'
 
 const seed = propertySeed('diff')
 const json = fc.jsonValue({ maxDepth: 3 })

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { createStreamDecoder, decodeChunks, loadDecoder } from '../../../examples/copilot/decoder.ts'
-import { propertySeed } from './property-seed.ts'
+import { propertySeed } from '../../support/property-seed.ts'
 
 const encode = (text: string) => new TextEncoder().encode(text)
 /** The reference: WHATWG UTF-8 decoding of a whole input (a leading BOM kept, as the module keeps it). */

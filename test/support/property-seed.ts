@@ -1,10 +1,10 @@
 /**
- * The seed of the copilot property tests: PARALLAX_SEED when set (CI pins it), otherwise a fresh one, printed.
+ * The seed of every property test: PARALLAX_SEED when set (CI pins it), otherwise a fresh one, printed.
  */
 
 /**
  * Returns the seed to pass to `fc.assert`, printing it so a failure can be replayed.
- * @example fc.assert(property, { seed: propertySeed('decoder') })
+ * @example fc.assert(property, { seed: propertySeed('diffJson') })
  */
 export function propertySeed(suite: string): number {
   const pinned = process.env['PARALLAX_SEED']
