@@ -1,0 +1,15 @@
+/**
+ * The report layer: rendering a replay run for a terminal or as JSON, through a typed reporter registry.
+ */
+export type { ChangeText } from './format-change.ts'
+export { formatChange } from './format-change.ts'
+export type { CulpritCount, RecordingStatus } from './outcome-status.ts'
+export { countCulprits, statusOf } from './outcome-status.ts'
+export type { JsonError, JsonRecording, JsonReplayResult } from './render-json.ts'
+export { REPLAY_RESULT_FORMAT, REPLAY_RESULT_VERSION, renderJson, toJsonResult } from './render-json.ts'
+export type { TerminalOptions } from './render-terminal.ts'
+export { renderTerminal } from './render-terminal.ts'
+export type { Reporter, ReporterFactory, ReporterName, ReporterOptions } from './reporters.ts'
+export { isReporterName, reporterNames, reporters } from './reporters.ts'
+export { quoteText, sanitizeText } from './sanitize-text.ts'
+export type { RecordingOutcome, RecordingResult, ReplayRun, VariantRun } from './types.ts'
