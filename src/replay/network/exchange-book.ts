@@ -1,0 +1,73 @@
+/**
+ * The recording's outbound exchanges as a ledger: each identical request is answered by its recorded
+ * occurrences in order, and one call more than recorded is an error, never a repeated last response.
+ */
+import type { ParallaxError } from '../../recording/errors.ts'
+import type { Exchange, Recording } from '../../recording/types.ts'
+import { closestExchange } from './closest-exchange.ts'
+import {
+  EMPTY_BODY_SHA256,
+  normalizeUrl,
+  type OutboundRequest,
+  requestDigest,
+  requestKey,
+} from './normalize-request.ts'
+import { exhaustedCallError, truncatedBodyError, unrecordedCallError } from './outbound-errors.ts'
+
+/** What answering one request from the recording gave. */
+export type BookEntry =
+  | { kind: 'matched'; index: number; exchange: Exchange; digest: string }
+  /** Matched (and consumed) but the recorded response cannot be replayed faithfully. */
+  | { kind: 'broken'; index: number; digest: string; error: ParallaxError }
+  | { kind: 'unmatched'; digest: string; error: ParallaxError }
+
+export interface ExchangeBook {
+  /** Answers `request` with the next unused recorded occurrence of it. */
+  take(request: OutboundRequest): BookEntry
+  /** How many recorded exchanges were used so far. */
+  consumed(): number
+}
+
+/**
+ * Indexes a recording's outbound exchanges by canonical request.
+ * @example const book = createExchangeBook(recording); book.take(request)
+ */
+export function createExchangeBook(recording: Recording): ExchangeBook {
+  const queues = new Map<string, number[]>()
+  recording.outbound.forEach((exchange, index) => {
+    const key = requestKey({
+      method: exchange.request.method.toUpperCase(),
+      normalizedUrl: normalizeUrl(exchange.request.url),
+      bodySha256: exchange.request.body?.sha256 ?? EMPTY_BODY_SHA256,
+    })
+    const queue = queues.get(key)
+    if (queue) queue.push(index)
+    else queues.set(key, [index])
+  })
+  const used = new Map<string, number>()
+  let consumed = 0
+
+  return {
+    take(request) {
+      const digest = requestDigest(request)
+      const key = requestKey(request)
+      const queue = queues.get(key)
+      if (!queue) {
+        const error = unrecordedCallError(request, digest, closestExchange(recording.outbound, request))
+        return { kind: 'unmatched', digest, error }
+      }
+      const position = used.get(key) ?? 0
+      const index = queue[position]
+      if (index === undefined)
+        return { kind: 'unmatched', digest, error: exhaustedCallError(request, digest, queue) }
+      used.set(key, position + 1)
+      consumed++
+      const exchange = recording.outbound[index]!
+      if (exchange.response.body?.truncated) {
+        return { kind: 'broken', index, digest, error: truncatedBodyError(request, index, exchange) }
+      }
+      return { kind: 'matched', index, exchange, digest }
+    },
+    consumed: () => consumed,
+  }
+}

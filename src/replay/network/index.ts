@@ -1,0 +1,9 @@
+/**
+ * Replay's network from the recording (msw for node:http/https, undici's MockAgent for the global
+ * dispatcher and global fetch, raw sockets refused).
+ */
+export {
+  type RecordedNetwork,
+  type ServeFromRecordingOptions,
+  serveFromRecording,
+} from './serve-from-recording.ts'

@@ -1,0 +1,90 @@
+/**
+ * A streamed response replays in production's chunk sizes, and a broken or truncated one fails as recorded.
+ */
+import http from 'node:http'
+import { request as undiciRequest } from 'undici'
+import { afterEach, describe, expect, it } from 'vitest'
+import { exchange, recordingWith, type ServedNetwork, serve, UPSTREAM } from './network-fixtures.ts'
+
+let served: ServedNetwork | undefined
+afterEach(() => {
+  served?.patches.restore()
+  served = undefined
+})
+
+const streamed = () =>
+  exchange({
+    url: `${UPSTREAM}/stream`,
+    headers: [['content-type', 'text/event-stream']],
+    body: 'data: one\n\ndata: two\n\ndata: three\n\n',
+    chunks: [11, 5, 6, 13],
+  })
+
+async function fetchChunkSizes(url: string): Promise<number[]> {
+  const response = await fetch(url)
+  const reader = response.body!.getReader()
+  const sizes: number[] = []
+  for (let read = await reader.read(); !read.done; read = await reader.read())
+    sizes.push(read.value.byteLength)
+  return sizes
+}
+
+describe('serveFromRecording: chunking', () => {
+  it('serveFromRecording: global fetch reads the body in the recorded chunk sizes', async () => {
+    served = serve(recordingWith([streamed()]))
+    expect(await fetchChunkSizes(`${UPSTREAM}/stream`)).toEqual([11, 5, 6, 13])
+  })
+
+  it('serveFromRecording: node:http emits the body in the recorded chunk sizes', async () => {
+    served = serve(recordingWith([streamed()]))
+    const sizes = await new Promise<number[]>((resolve, reject) => {
+      http
+        .get(`${UPSTREAM}/stream`, (res) => {
+          const seen: number[] = []
+          res.on('data', (chunk: Buffer) => seen.push(chunk.byteLength))
+          res.on('end', () => resolve(seen))
+        })
+        .on('error', reject)
+    })
+    expect(sizes).toEqual([11, 5, 6, 13])
+  })
+
+  it('serveFromRecording: undici.request delivers the recorded bytes of a chunked response', async () => {
+    served = serve(recordingWith([streamed()]))
+    const { body } = await undiciRequest(`${UPSTREAM}/stream`)
+    expect(await body.text()).toBe('data: one\n\ndata: two\n\ndata: three\n\n')
+  })
+
+  it('serveFromRecording: an incomplete recorded stream ends with a stream error after its chunks', async () => {
+    served = serve(
+      recordingWith([
+        exchange({ url: `${UPSTREAM}/broken`, body: 'abcdef', chunks: [2, 4], incomplete: 'upstream reset' }),
+      ]),
+    )
+    const response = await fetch(`${UPSTREAM}/broken`)
+    const reader = response.body!.getReader()
+    const sizes: number[] = []
+    const failure = await (async () => {
+      try {
+        for (let read = await reader.read(); !read.done; read = await reader.read())
+          sizes.push(read.value.byteLength)
+        return undefined
+      } catch (error) {
+        return error
+      }
+    })()
+    expect(sizes).toEqual([2, 4])
+    expect(String((failure as Error)?.message ?? failure)).toMatch(/terminated|upstream reset/)
+    // The stream broke in production too: replaying that faithfully is not a replay failure.
+    expect(served.errors).toEqual([])
+  })
+
+  it('serveFromRecording: a truncated recorded body fails the call, saying how many bytes were kept', async () => {
+    served = serve(recordingWith([exchange({ url: `${UPSTREAM}/big`, body: '0123456789', truncateAt: 4 })]))
+    await expect(fetch(`${UPSTREAM}/big`)).rejects.toThrow(TypeError)
+    expect(served.errors.map((e) => e.message)).toEqual([
+      `Failed to replay outbound call GET ${UPSTREAM}/big: recorded exchange #0 kept only 4 of 10 bytes of its response body.`,
+    ])
+    expect(served.calls).toEqual([expect.objectContaining({ matched: 0 })])
+  })
+})
