@@ -199,7 +199,7 @@ describe('compareTraces', () => {
     })
   })
 
-  it('compareTraces: names a probe inside a stage as the culprit and lists it as its own checkpoint', () => {
+  it('compareTraces: names the stage as the culprit and the probe inside it that first differs as its checkpoint', () => {
     const probes = (score: number) => [
       { name: 'query', value: 'imp' },
       { name: 'scores', value: { top: { id: 'a', score } } },
@@ -218,7 +218,8 @@ describe('compareTraces', () => {
     const paths = [{ op: 'replace', path: '$.top.score', before: 0.9, after: 0.5 }]
     expect(comparison.divergence).toEqual({
       kind: 'stage',
-      culprit: 'retrieve:scores',
+      culprit: 'retrieve',
+      checkpoint: 'retrieve:scores',
       paths,
       propagatedTo: [],
     })
@@ -253,7 +254,8 @@ describe('compareTraces', () => {
     const comparison = compareTraces(buildTrace('local', left), buildTrace('production', right))
     expect(comparison.divergence).toEqual({
       kind: 'stage',
-      culprit: 'loop:step#2',
+      culprit: 'loop',
+      checkpoint: 'loop:step#2',
       paths: [{ op: 'add', path: '$', after: 2 }],
       propagatedTo: [],
     })

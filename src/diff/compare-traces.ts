@@ -15,7 +15,7 @@ import type { ChangedPath, Comparison, Divergence, StageComparison } from './typ
 
 /** The first divergence found, before `propagatedTo` is known. */
 type FirstDivergence =
-  | { kind: 'stage'; culprit: string; paths: ChangedPath[] }
+  | { kind: 'stage'; culprit: string; checkpoint?: string; paths: ChangedPath[] }
   | { kind: 'external'; source: 'outbound' | 'input'; stage: string; detail: string; paths: ChangedPath[] }
 
 /**
@@ -90,7 +90,14 @@ export function compareTraces(left: Trace, right: Trace, options: DiffJsonOption
         paths: diffProbe(probe, describe, options),
       }
       stages.push(probeRow)
-      first ??= { kind: 'stage', culprit: probe.name, paths: probeRow.paths! }
+      // The stage is the culprit; the probe locates the divergence inside it. Show the output's paths when
+      // the output differs too (that is what the stage hands on), the probe's when only the probe does.
+      first ??= {
+        kind: 'stage',
+        culprit: pair.name,
+        checkpoint: probe.name,
+        paths: outputEqual ? probeRow.paths! : row.paths,
+      }
     } else if (!outboundEqual) {
       first ??= {
         kind: 'external',

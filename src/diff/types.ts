@@ -39,9 +39,11 @@ export type Divergence =
   | { kind: 'none'; stagesCompared: number }
   | {
       kind: 'stage'
-      /** The first stage whose input agrees and whose output does not. */
+      /** The first stage whose input agrees and whose output (or a probe inside it) does not. */
       culprit: string
-      /** Paths that differ in the culprit's output. */
+      /** The first differing `probe` checkpoint inside the culprit (`<stage>:<probe>`), when one differs. */
+      checkpoint?: string
+      /** Paths that differ in the culprit's output (in the checkpoint's value when only that differs). */
       paths: ChangedPath[]
       /** Later stages that only carry the divergence. */
       propagatedTo: string[]

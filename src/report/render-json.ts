@@ -148,6 +148,7 @@ function jsonDivergence(divergence: Divergence): Divergence {
       return {
         kind: 'stage',
         culprit: divergence.culprit,
+        ...(divergence.checkpoint === undefined ? {} : { checkpoint: divergence.checkpoint }),
         paths: divergence.paths.map(jsonPath),
         propagatedTo: [...divergence.propagatedTo],
       }

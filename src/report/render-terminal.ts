@@ -128,7 +128,11 @@ function recordingLines(
 }
 
 function divergesAt(divergence: Divergence): string {
-  if (divergence.kind === 'stage') return `diverges at ${sanitizeText(divergence.culprit)}`
+  if (divergence.kind === 'stage') {
+    const probe = divergence.checkpoint?.slice(divergence.culprit.length + 1)
+    const at = probe ? ` (first at probe ${sanitizeText(probe)})` : ''
+    return `diverges at ${sanitizeText(divergence.culprit)}${at}`
+  }
   if (divergence.kind === 'external') {
     const where = divergence.source === 'outbound' ? 'outbound requests of' : 'input of'
     return `diverges outside the pipeline (${where} ${sanitizeText(divergence.stage)})`
@@ -145,8 +149,9 @@ function pathLines(
   if (divergence.kind === 'none' || divergence.paths.length === 0) return []
   const what =
     divergence.kind === 'stage'
-      ? comparison.stages.some((row) => row.stage !== undefined && row.name === divergence.culprit)
-        ? `probe ${divergence.culprit}`
+      ? divergence.checkpoint &&
+        comparison.stages.some((row) => row.name === divergence.culprit && row.outputEqual)
+        ? `probe ${divergence.checkpoint}`
         : `output of ${divergence.culprit}`
       : `${divergence.source === 'input' ? 'input' : 'output'} of ${divergence.stage}`
   const paths: readonly ChangedPath[] = options.verbose

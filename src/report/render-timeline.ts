@@ -89,13 +89,12 @@ function cell(run: VariantRun | undefined, name: string, width: number): Span {
   return !stage ? span(text, 'dim') : stage.threw ? span(text, 'red') : span(text)
 }
 
-/** The stage row that holds the divergence: the culprit stage, the probe's stage, or the external entry. */
+/** The stage row that holds the divergence: the culprit stage or the external entry. */
 function primaryStage(comparison: Comparison): string | undefined {
   const divergence: Divergence = comparison.divergence
   if (divergence.kind === 'none') return undefined
   if (divergence.kind === 'external') return divergence.stage
-  const probe = comparison.stages.find((row) => row.stage !== undefined && row.name === divergence.culprit)
-  return probe?.stage ?? divergence.culprit
+  return divergence.culprit
 }
 
 function verdictNote(

@@ -54,7 +54,7 @@ describe('renderJson', () => {
           {
             "count": 1,
             "source": "stage",
-            "stage": "retrieve:scores",
+            "stage": "retrieve",
           },
         ],
         "diverge": 5,

@@ -101,7 +101,7 @@ describe('renderTerminal', () => {
             1 changed path in the output of infer, local → production:
             $  {"ranked":["d1","d0"]}  →  {"error":{"message":"ranked is not iterable","name":…(object with 1 key)
             replay: parallax replay scenarios/copilot.ts --recording fr-throw --variants local,production --seed 1
-        ✗ fr-scores      POST /suggest  diverges at retrieve:scores
+        ✗ fr-scores      POST /suggest  diverges at retrieve (first at probe scores)
             stage                local       production
             parse                ✓ 0.4 ms    ✓ 0.5 ms
             retrieve             ✓ 1.2 ms    ✓ 1.1 ms    ◀ culprit: input equal, probe differs
@@ -134,7 +134,7 @@ describe('renderTerminal', () => {
         retrieve (external: outbound)  ×1  ████████████████████
         parse (external: input)        ×1  ████████████████████
         infer                          ×1  ████████████████████
-        retrieve:scores                ×1  ████████████████████
+        retrieve                       ×1  ████████████████████
       Summary: 7 recordings · 1 agree · 5 diverge · 1 failed · 1 invalid line   (2.1 s)
       "
     `)
