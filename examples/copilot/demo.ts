@@ -1,46 +1,112 @@
 /**
- * `npm run demo` — interim: the copilot service answers the demo requests under its local and its
- * production configuration, and the answers are compared. This shows the bug parallax must pinpoint;
- * recording, replay and the stage-by-stage culprit report land with the rest of issue #2.
+ * `npm run demo` — the whole parallax loop on the copilot example, in one process:
+ *
+ * 1. record: the copilot service runs with its production configuration behind the in-process recorder,
+ *    and answers realistic requests (plain ASCII, accents, emoji, Japanese) using a data source on loopback;
+ * 2. replay: every recording is replayed under the local and the production configuration side by side,
+ *    each variant in its own worker thread, offline (the data source is stopped by then: its answers come
+ *    from the recording);
+ * 3. diff: the two traces are compared stage by stage and the report names the culprit stage and the paths.
+ *
+ * `npm run demo -- --update-recordings` records into the checked-in `recordings/copilot/` instead (the data
+ * source then listens on the port the scenario's configs name, 4010), which `scenarios/copilot.ts` replays.
  */
-import { isDeepStrictEqual } from 'node:util'
-import { localConfig, productionConfig, withDataSource } from './config.ts'
+import { mkdir, rm } from 'node:fs/promises'
+import { join, relative, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { createRecorder } from '../../src/record/index.ts'
+import { type Recording, writeSegment } from '../../src/recording/index.ts'
+import { renderTerminal, statusOf } from '../../src/report/index.ts'
+import { defineScenario, resolveScenario, runScenario } from '../../src/scenario/index.ts'
+import { type CopilotConfig, localConfig, productionConfig, withDataSource } from './config.ts'
 import { startDataSource } from './data-source.ts'
 import { demoRequests } from './requests.ts'
 import { startCopilotService } from './server.ts'
 
-const dataSource = await startDataSource()
-const local = await startCopilotService({ config: withDataSource(localConfig, dataSource.url) })
-const production = await startCopilotService({ config: withDataSource(productionConfig, dataSource.url) })
+const root = resolve(import.meta.dirname, '../..')
+const { values: flags } = parseArgs({
+  options: { 'update-recordings': { type: 'boolean', default: false }, 'no-color': { type: 'boolean' } },
+})
+const update = flags['update-recordings'] === true
+const color = flags['no-color'] !== true && !process.env['NO_COLOR'] && Boolean(process.stdout.isTTY)
+const say = (line: string) => process.stderr.write(`[demo] ${line}\n`)
 
-async function suggest(baseUrl: string, body: unknown): Promise<unknown> {
-  const response = await fetch(new URL('/suggest', baseUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  })
-  const answer = (await response.json()) as { suggestions?: unknown }
-  return answer.suggestions ?? answer
-}
-
-console.log(
-  'copilot demo (interim): the same requests, answered under the local and the production configuration\n',
-)
-let differing = 0
+// 1. Record production traffic.
+const dataSource = await startDataSource(update ? { port: fixedPort(localConfig) } : {})
+const recordings: Recording[] = []
+const recorder = createRecorder({
+  service: 'copilot',
+  environment: 'production',
+  version: '1.4.2',
+  pipeline: 'copilot',
+  onRecording: (recording) => recordings.push(recording),
+})
+const production = await startCopilotService({
+  config: withDataSource(productionConfig, dataSource.url),
+  wrap: recorder.wrap,
+})
+say(`recording ${demoRequests.length} requests to the copilot service (production configuration) …`)
 try {
   for (const request of demoRequests) {
-    const [left, right] = await Promise.all([
-      suggest(local.url, request.body),
-      suggest(production.url, request.body),
-    ])
-    const same = isDeepStrictEqual(left, right)
-    if (!same) differing++
-    console.log(`${same ? '  same     ' : '  DIFFERS  '} ${request.name}`)
+    const response = await fetch(`${production.url}/suggest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': request.name },
+      body: JSON.stringify(request.body),
+    })
+    await response.arrayBuffer()
+    if (!response.ok) throw new Error(`The copilot service answered ${response.status} to ${request.name}.`)
   }
+  await waitFor(() => recordings.length >= demoRequests.length)
 } finally {
-  await Promise.all([local.close(), production.close(), dataSource.close()])
+  await production.close()
+  await dataSource.close()
+  recorder.close()
 }
-console.log(`\n${differing} of ${demoRequests.length} answers differ between local and production.`)
-console.log(
-  'Which stage introduces the difference is what `parallax replay` will pinpoint (work in progress, issue #2).',
+
+const folder = update ? join(root, 'recordings/copilot') : join(root, '.parallax/demo/recordings')
+if (!update) await rm(folder, { recursive: true, force: true })
+await mkdir(folder, { recursive: true })
+const segment = join(folder, 'copilot.ndjson')
+await writeSegment(segment, recordings, update ? { createdAt: recordings[0]?.recordedAt } : {})
+say(
+  `wrote ${recordings.length} recordings to ${relative(process.cwd(), segment)}; the data source is stopped`,
 )
+
+// 2 and 3. Replay under both variants, diff, report.
+const variantConfig = (config: CopilotConfig) => (update ? config : withDataSource(config, dataSource.url))
+const scenario = resolveScenario(
+  defineScenario({
+    name: 'copilot',
+    pipeline: { module: new URL('./pipeline.ts', import.meta.url), export: 'copilot' },
+    recordings: folder,
+    variants: {
+      local: { config: variantConfig(localConfig) },
+      production: { config: variantConfig(productionConfig) },
+    },
+    compare: ['local', 'production'],
+  }),
+  join(root, 'scenarios/copilot.ts'),
+)
+say('replaying every recording under local and production, each in its own worker thread …')
+const run = await runScenario(scenario, {
+  onProgress: (done, total, outcome) =>
+    say(`  ${done}/${total} ${outcome.recordingId}: ${statusOf(outcome.result)}`),
+})
+process.stdout.write(renderTerminal(run, { color, width: process.stdout.columns ?? 110, verbose: false }))
+process.stdout.write(
+  `\nThe same from the CLI, on the checked-in recordings:\n  npx parallax replay scenarios/copilot.ts\n  npx parallax replay scenarios/copilot.ts --json\n`,
+)
+// The demo's job is to show the divergence, so finding it is success; anything else is not.
+const found = run.summary.diverge > 0 && run.summary.failed === 0 && run.summary.invalid === 0
+if (!found) process.exitCode = 1
+
+function fixedPort(config: CopilotConfig): number {
+  return Number(new URL(config.dataSource.url).port)
+}
+
+async function waitFor(done: () => boolean): Promise<void> {
+  for (let attempt = 0; attempt < 200 && !done(); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  if (!done()) throw new Error('The recorder did not finish every recording within 2 s.')
+}

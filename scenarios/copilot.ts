@@ -1,0 +1,21 @@
+/**
+ * The copilot demo as a regression scenario: the checked-in production recordings replayed under the
+ * configuration a developer runs locally and the one production runs.
+ *
+ *   npx parallax replay scenarios/copilot.ts
+ */
+
+import { defineScenario } from 'parallax/scenario'
+import { localConfig, productionConfig } from '../examples/copilot/config.ts'
+
+export const copilot = defineScenario({
+  name: 'copilot',
+  pipeline: { module: '../examples/copilot/pipeline.ts', export: 'copilot' },
+  recordings: '../recordings/copilot',
+  variants: {
+    local: { config: localConfig },
+    production: { config: productionConfig },
+  },
+  compare: ['local', 'production'],
+  seed: 1,
+})

@@ -1,0 +1,69 @@
+/**
+ * The `parallax` command line: thin commands over the modules; errors become `[parallax]` messages
+ * on stderr with a hint and a documented exit code.
+ */
+import { readFileSync } from 'node:fs'
+import { Command, CommanderError } from 'commander'
+import { exitCodeFor, isParallaxError } from '../recording/errors.ts'
+import { replayCommand } from './commands/replay.ts'
+import { EXIT, EXIT_CODES_HELP } from './exit-codes.ts'
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string
+}
+
+/**
+ * Runs the CLI with `argv` (without node and script) and returns the exit code.
+ * @example process.exitCode = await main(['replay', 'scenarios/copilot.ts'])
+ */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('parallax')
+    .description(
+      'Deterministic replay and differential testing: record production, replay local vs production, pinpoint the diverging stage.',
+    )
+    .version(pkg.version)
+    .showSuggestionAfterError(true)
+    .addHelpText('after', `\n${EXIT_CODES_HELP}`)
+    .exitOverride()
+    .configureOutput({ writeErr: () => {} })
+  program.addCommand(
+    replayCommand()
+      .exitOverride()
+      .configureOutput({ writeErr: () => {} }),
+  )
+  try {
+    await program.parseAsync(argv, { from: 'user' })
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.agree
+  } catch (error) {
+    return report(error)
+  }
+}
+
+function report(error: unknown): number {
+  if (error instanceof CommanderError) {
+    if (
+      error.code === 'commander.helpDisplayed' ||
+      error.code === 'commander.version' ||
+      error.code === 'commander.help'
+    ) {
+      return EXIT.agree
+    }
+    const reason = error.message.replace(/^error: /, '').replace(/\n[\s\S]*/, '')
+    const suggestion = /\(Did you mean .*\)/.exec(error.message)?.[0]
+    process.stderr.write(
+      `[parallax] Failed to parse the command line: ${reason}.${suggestion ? ` ${suggestion}` : ''}\n`,
+    )
+    process.stderr.write('  hint: run `parallax --help` or `parallax replay --help`.\n')
+    return EXIT.usage
+  }
+  if (isParallaxError(error)) {
+    process.stderr.write(`[parallax] ${error.message}\n`)
+    if (error.hint) process.stderr.write(`  hint: ${error.hint}\n`)
+    return exitCodeFor(error)
+  }
+  process.stderr.write(
+    `[parallax] Unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  )
+  process.stderr.write('  hint: this is a bug in parallax; please report it with the command you ran.\n')
+  return EXIT.internal
+}

@@ -1,0 +1,52 @@
+/**
+ * Replaying recordings under several variants side by side, each in its own isolate.
+ */
+
+import type { Trace } from '../pipeline/types.ts'
+import type { Recording } from '../recording/types.ts'
+import { createIsolate, type IsolateHandle, type IsolateOptions } from './isolate/spawn-isolate.ts'
+import type { Isolation, PipelineRef, Variant } from './types.ts'
+
+/** The seed used when none is given: replays are deterministic by default. */
+export const DEFAULT_SEED = 1
+
+export interface ReplayerOptions extends IsolateOptions {
+  pipeline: PipelineRef
+  variants: Variant[]
+  /** Seeds the PRNG that takes over once the recording's random values run out. */
+  seed?: number
+}
+
+export interface Replayer {
+  readonly variants: ReadonlyArray<{ name: string; isolation: Isolation }>
+  /** Replays one recording under every variant at once; traces come back in variant order. */
+  replay(recording: Recording): Promise<Trace[]>
+  /** Stops every isolate. */
+  close(): Promise<void>
+}
+
+/**
+ * Creates a replayer: one isolate per variant, reused across recordings, replaced if it dies.
+ * @example
+ * await using replayer = createReplayer({ pipeline: { module, export: 'copilot' }, variants: [local, production] })
+ * const [localTrace, productionTrace] = await replayer.replay(recording)
+ */
+export function createReplayer(options: ReplayerOptions): Replayer & AsyncDisposable {
+  const seed = options.seed ?? DEFAULT_SEED
+  const isolateOptions: IsolateOptions = {
+    ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}),
+    ...(options.output ? { output: options.output } : {}),
+  }
+  const isolates: IsolateHandle[] = options.variants.map((variant) =>
+    createIsolate(variant, options.pipeline, isolateOptions),
+  )
+  const replayer: Replayer & AsyncDisposable = {
+    variants: isolates.map((isolate) => ({ name: isolate.variant, isolation: isolate.isolation })),
+    replay: (recording) => Promise.all(isolates.map((isolate) => isolate.replay(recording, seed))),
+    close: async () => {
+      await Promise.all(isolates.map((isolate) => isolate.close()))
+    },
+    [Symbol.asyncDispose]: () => replayer.close(),
+  }
+  return replayer
+}

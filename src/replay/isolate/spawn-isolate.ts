@@ -1,0 +1,322 @@
+/**
+ * The runner's side of a variant's isolate: spawns a worker thread or a child process, sends it
+ * recordings one at a time, watches it (a stage that blocks the event loop cannot time itself out),
+ * and turns crashes into failed traces. A dead isolate is replaced before the next recording.
+ */
+import { type ChildProcess, fork } from 'node:child_process'
+import { Worker } from 'node:worker_threads'
+import type { Trace } from '../../pipeline/types.ts'
+import { ParallaxError, type SerializedError, serializeError } from '../../recording/errors.ts'
+import type { Recording } from '../../recording/types.ts'
+import type { Isolation, PipelineRef, Variant } from '../types.ts'
+import type { FromIsolate, IsolateInit, ToIsolate } from './protocol.ts'
+
+const ENTRY = new URL('./entry.ts', import.meta.url)
+/** Grace on top of the sum of stage timeouts before the watchdog declares the isolate hung. */
+const WATCHDOG_GRACE_MS = 5_000
+const READY_TIMEOUT_MS = 30_000
+
+export interface IsolateOptions {
+  /** Hosts the variant may really reach during replay (none by default). */
+  allowHosts?: string[]
+  /** Where the isolate's stdout and stderr go (default: this process's stderr, so `--json` stays pure). */
+  output?: NodeJS.WritableStream
+}
+
+export interface IsolateHandle {
+  readonly variant: string
+  readonly isolation: Isolation
+  /** Replays one recording; resolves with a trace (a failed replay is a trace with `failure`). */
+  replay(recording: Recording, seed: number): Promise<Trace>
+  close(): Promise<void>
+}
+
+/**
+ * Chooses the isolation for a variant: a worker thread unless it sets env, TZ or locale, which are process-wide.
+ * @example resolveIsolation({ name: 'prod', config: {}, tz: 'UTC' }) // 'process'
+ */
+export function resolveIsolation(variant: Variant): Isolation {
+  const needsProcess = variant.env !== undefined || variant.tz !== undefined || variant.locale !== undefined
+  if (variant.isolation === 'worker' && needsProcess) {
+    throw new ParallaxError(
+      'PARALLAX_USAGE',
+      `Failed to isolate variant ${variant.name}: env, tz and locale need a child process.`,
+      {
+        hint: `Remove isolation: 'worker' from variant ${variant.name}, or drop its env/tz/locale.`,
+      },
+    )
+  }
+  return variant.isolation ?? (needsProcess ? 'process' : 'worker')
+}
+
+/**
+ * Creates the isolate for one variant; it starts lazily on the first replay.
+ * @example
+ * const local = createIsolate({ name: 'local', config }, { module: pipelinePath, export: 'copilot' })
+ * const trace = await local.replay(recording, 1)
+ */
+export function createIsolate(
+  variant: Variant,
+  pipeline: PipelineRef,
+  options: IsolateOptions = {},
+): IsolateHandle {
+  const isolation = resolveIsolation(variant)
+  let live: Promise<Live> | undefined
+  let nextId = 1
+
+  const ensure = () => {
+    live ??= start(variant, isolation, pipeline, options).catch((error: unknown) => {
+      live = undefined
+      throw error
+    })
+    return live
+  }
+
+  return {
+    variant: variant.name,
+    isolation,
+    async replay(recording, seed) {
+      const isolate = await ensure()
+      const id = nextId++
+      const request: ToIsolate = {
+        type: 'replay',
+        id,
+        recording,
+        variant: { name: variant.name, config: variant.config },
+        seed,
+        ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}),
+      }
+      const outcome = await isolate.run(request)
+      if (outcome.kind === 'trace') return outcome.trace
+      live = undefined
+      await isolate.kill()
+      return failedTrace(recording, variant.name, isolate.pipelineName, outcome.error)
+    },
+    async close() {
+      const current = live
+      live = undefined
+      if (current) await (await current.catch(() => undefined))?.stop()
+    },
+  }
+}
+
+type RunOutcome = { kind: 'trace'; trace: Trace } | { kind: 'dead'; error: SerializedError }
+
+interface Live {
+  pipelineName: string
+  run(request: Extract<ToIsolate, { type: 'replay' }>): Promise<RunOutcome>
+  stop(): Promise<void>
+  kill(): Promise<void>
+}
+
+interface Channel {
+  send(message: ToIsolate): void
+  on(listener: (message: FromIsolate) => void): void
+  onExit(listener: (reason: string) => void): void
+  stop(): Promise<void>
+  kill(): Promise<void>
+}
+
+async function start(
+  variant: Variant,
+  isolation: Isolation,
+  pipeline: PipelineRef,
+  options: IsolateOptions,
+): Promise<Live> {
+  const output = options.output ?? process.stderr
+  const init: IsolateInit = { pipeline }
+  const channel = isolation === 'worker' ? workerChannel(init, output) : processChannel(init, variant, output)
+
+  let pending: { id: number; resolve: (outcome: RunOutcome) => void; stage: string | undefined } | undefined
+  let watchdog: NodeJS.Timeout | undefined
+  let stageTimeouts = 0
+  let isReady = false
+  let dead: SerializedError | undefined
+
+  const die = (error: SerializedError) => {
+    dead ??= error
+    clearTimeout(watchdog)
+    pending?.resolve({ kind: 'dead', error: dead })
+    pending = undefined
+  }
+
+  const ready = new Promise<{ name: string }>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(
+        new ParallaxError(
+          'PARALLAX_ISOLATE_CRASHED',
+          `Failed to start the ${variant.name} isolate: it did not get ready within ${READY_TIMEOUT_MS} ms.`,
+        ),
+      )
+    }, READY_TIMEOUT_MS)
+    channel.on((message) => {
+      if (message.type === 'ready') {
+        clearTimeout(timer)
+        isReady = true
+        stageTimeouts = message.pipeline.stages.reduce((sum, s) => sum + s.timeoutMs, 0)
+        resolve(message.pipeline)
+      } else if (message.type === 'fatal') {
+        clearTimeout(timer)
+        if (!isReady) reject(rebuild(message.error))
+        die(message.error)
+      } else if (message.type === 'stage' && pending?.id === message.id) {
+        pending.stage = message.name
+      } else if (message.type === 'trace' && pending?.id === message.id) {
+        clearTimeout(watchdog)
+        pending.resolve({ kind: 'trace', trace: message.trace })
+        pending = undefined
+      }
+    })
+    channel.onExit((reason) => {
+      clearTimeout(timer)
+      const error = serializeError(
+        new ParallaxError(
+          'PARALLAX_ISOLATE_CRASHED',
+          `Failed to replay under ${variant.name}: the ${isolation} isolate ${reason}.`,
+          {
+            hint: pending?.stage
+              ? `It was running stage ${pending.stage}; look for process.exit or a native crash there.`
+              : 'Run the pipeline module on its own to see whether it exits while loading.',
+          },
+        ),
+      )
+      if (!isReady) reject(rebuild(error))
+      die(error)
+    })
+  })
+  const info = await ready
+
+  return {
+    pipelineName: info.name,
+    run(request) {
+      if (dead) return Promise.resolve({ kind: 'dead', error: dead })
+      return new Promise<RunOutcome>((resolve) => {
+        pending = { id: request.id, resolve, stage: undefined }
+        const limit = stageTimeouts + WATCHDOG_GRACE_MS
+        watchdog = setTimeout(() => {
+          const stage = pending?.stage ?? 'before the first stage'
+          die(
+            serializeError(
+              new ParallaxError(
+                'PARALLAX_STAGE_TIMEOUT',
+                `Failed to replay under ${variant.name}: stage ${stage} blocked the isolate for more than ${limit} ms.`,
+                {
+                  hint: `Look for a synchronous loop in ${stage}; the isolate was stopped.`,
+                  details: { stage, limitMs: limit },
+                },
+              ),
+            ),
+          )
+          void channel.kill()
+        }, limit)
+        channel.send(request)
+      })
+    },
+    stop: () => channel.stop(),
+    kill: () => channel.kill(),
+  }
+}
+
+function rebuild(error: SerializedError): Error {
+  return Object.assign(new ParallaxError('PARALLAX_ISOLATE_CRASHED', error.message, { hint: error.hint }), {
+    code: error.code ?? 'PARALLAX_ISOLATE_CRASHED',
+    stack: error.stack,
+  })
+}
+
+function workerChannel(init: IsolateInit, output: NodeJS.WritableStream): Channel {
+  const worker = new Worker(ENTRY, { workerData: init, stdout: true, stderr: true })
+  worker.stdout.pipe(output, { end: false })
+  worker.stderr.pipe(output, { end: false })
+  let exited = false
+  return {
+    send: (message) => worker.postMessage(message),
+    on: (listener) => worker.on('message', listener),
+    onExit: (listener) => {
+      worker.on('error', (error) => listener(`threw ${error.message}`))
+      worker.on('exit', (code) => {
+        exited = true
+        listener(`exited with code ${code}`)
+      })
+    },
+    stop: async () => {
+      if (exited) return
+      worker.postMessage({ type: 'close' } satisfies ToIsolate)
+      await new Promise((resolve) => worker.once('exit', resolve))
+    },
+    kill: async () => {
+      if (!exited) await worker.terminate()
+    },
+  }
+}
+
+function processChannel(init: IsolateInit, variant: Variant, output: NodeJS.WritableStream): Channel {
+  const child: ChildProcess = fork(ENTRY, {
+    env: isolateEnv(variant, init),
+    execArgv: [],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    serialization: 'advanced',
+  })
+  child.stdout?.pipe(output, { end: false })
+  child.stderr?.pipe(output, { end: false })
+  let exited = false
+  const exitedPromise = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  return {
+    send: (message) => child.send(message),
+    on: (listener) => child.on('message', (message) => listener(message as FromIsolate)),
+    onExit: (listener) => {
+      child.on('error', (error) => listener(`failed: ${error.message}`))
+      child.on('exit', (code, signal) => {
+        exited = true
+        listener(signal ? `was killed by ${signal}` : `exited with code ${code}`)
+      })
+    },
+    stop: async () => {
+      if (exited) return
+      child.send({ type: 'close' } satisfies ToIsolate)
+      await exitedPromise
+    },
+    kill: async () => {
+      if (exited) return
+      child.kill('SIGKILL')
+      await exitedPromise
+    },
+  }
+}
+
+/** A child's environment: a clean base (so the host's shell does not leak in), then the variant's settings. */
+function isolateEnv(variant: Variant, init: IsolateInit): NodeJS.ProcessEnv {
+  const base: NodeJS.ProcessEnv = {}
+  for (const key of ['PATH', 'HOME', 'TMPDIR', 'SystemRoot']) {
+    const value = process.env[key]
+    if (value !== undefined) base[key] = value
+  }
+  const locale = variant.locale
+    ? {
+        LC_ALL: `${variant.locale.replace('-', '_')}.UTF-8`,
+        LANG: `${variant.locale.replace('-', '_')}.UTF-8`,
+      }
+    : {}
+  return {
+    ...base,
+    TZ: variant.tz ?? 'UTC',
+    ...locale,
+    ...variant.env,
+    PARALLAX_ISOLATE_INIT: JSON.stringify(init),
+  }
+}
+
+/** The trace of a replay whose isolate died: no stages, and the reason. */
+function failedTrace(recording: Recording, variant: string, pipeline: string, error: SerializedError): Trace {
+  return {
+    format: 'parallax-trace',
+    version: 1,
+    pipeline,
+    recordingId: recording.id,
+    variant,
+    stages: [],
+    outbound: { recorded: recording.outbound.length, consumed: 0, unmatched: [] },
+    failure: error,
+    timings: { stages: {}, totalMs: 0 },
+  }
+}

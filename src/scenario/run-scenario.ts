@@ -1,0 +1,193 @@
+/**
+ * Running a scenario: load its recordings, replay each under the two compared variants side by side,
+ * compare the traces, and gather what the reporters render.
+ */
+import { relative } from 'node:path'
+import { compareTraces } from '../diff/index.ts'
+import type { Trace } from '../pipeline/types.ts'
+import { ParallaxError, serializeError } from '../recording/errors.ts'
+import { loadRecordings } from '../recording/index.ts'
+import type { Recording } from '../recording/types.ts'
+import { createReplayer } from '../replay/index.ts'
+import type { Isolation } from '../replay/types.ts'
+import {
+  type RecordingOutcome,
+  type RecordingResult,
+  type RecordingStatus,
+  type ReplayRun,
+  statusOf,
+  type VariantRun,
+} from '../report/index.ts'
+import type { ResolvedScenario } from './load-scenario.ts'
+
+export interface RunScenarioOptions {
+  /** Which two variants to compare; default the scenario's `compare`. */
+  variants?: [string, string]
+  /** Only these recording ids. */
+  recordingIds?: string[]
+  seed?: number
+  /** Called after each recording, for progress. */
+  onProgress?: (done: number, total: number, outcome: RecordingOutcome) => void
+  /** Where isolate output goes (default stderr). */
+  output?: NodeJS.WritableStream
+  /** Working directory used to print short paths in replay keys. */
+  cwd?: string
+}
+
+interface Loaded {
+  recording: Recording
+  file: string
+  line: number
+}
+
+/**
+ * Replays every recording of a scenario under two variants and compares them.
+ * @example const run = await runScenario(await loadScenario('scenarios/copilot.ts'))
+ */
+export async function runScenario(
+  scenario: ResolvedScenario,
+  options: RunScenarioOptions = {},
+): Promise<ReplayRun> {
+  const startedAt = performance.now()
+  const cwd = options.cwd ?? process.cwd()
+  const [leftName, rightName] = options.variants ?? scenario.compare
+  const pick = (name: string) => {
+    const variant = scenario.variants.find((v) => v.name === name)
+    if (!variant) {
+      throw new ParallaxError(
+        'PARALLAX_USAGE',
+        `Failed to run scenario ${scenario.name}: it has no variant ${name}.`,
+        {
+          hint: `Variants in ${relative(cwd, scenario.file)}: ${scenario.variants.map((v) => v.name).join(', ')}.`,
+        },
+      )
+    }
+    return variant
+  }
+  const variants = [pick(leftName), pick(rightName)]
+  const seed = options.seed ?? scenario.seed
+
+  const { loaded, loadErrors } = await loadAll(scenario.recordings)
+  const selected = options.recordingIds ? selectIds(loaded, options.recordingIds, scenario) : loaded
+  if (selected.length === 0) {
+    throw new ParallaxError(
+      'PARALLAX_NOT_FOUND',
+      `Failed to run scenario ${scenario.name}: no recording loaded.`,
+      {
+        hint:
+          loadErrors.length > 0
+            ? `Every recording failed to load; the first error: ${loadErrors[0]!.message}`
+            : `Record some first (npm run demo), or check recordings in ${relative(cwd, scenario.file)}.`,
+        details: { recordings: scenario.recordings },
+      },
+    )
+  }
+
+  const replayer = createReplayer({
+    pipeline: scenario.pipeline,
+    variants,
+    seed,
+    allowHosts: scenario.allowHosts,
+    ...(options.output ? { output: options.output } : {}),
+  })
+  const outcomes: RecordingOutcome[] = []
+  let pipelineName = ''
+  try {
+    for (const entry of selected) {
+      const traces = await replayer.replay(entry.recording)
+      const [left, right] = traces as [Trace, Trace]
+      pipelineName ||= left.pipeline || right.pipeline
+      const isolations = replayer.variants.map((v) => v.isolation) as [Isolation, Isolation]
+      const outcome: RecordingOutcome = {
+        recordingId: entry.recording.id,
+        source: { file: relative(cwd, entry.file), line: entry.line },
+        route: routeOf(entry.recording),
+        result: resultOf(left, right, isolations),
+        replayKey: `parallax replay ${relative(cwd, scenario.file)} --recording ${entry.recording.id} --variants ${leftName},${rightName} --seed ${seed}`,
+      }
+      outcomes.push(outcome)
+      options.onProgress?.(outcomes.length, selected.length, outcome)
+    }
+  } finally {
+    await replayer.close()
+  }
+
+  const count = (kind: RecordingStatus) => outcomes.filter((o) => statusOf(o.result) === kind).length
+  return {
+    scenario: scenario.name,
+    pipeline: pipelineName,
+    variants: [leftName, rightName],
+    recordings: outcomes,
+    loadErrors: loadErrors.map((error) => serializeError(error)),
+    summary: {
+      total: outcomes.length,
+      agree: count('agree'),
+      diverge: count('diverge'),
+      failed: count('failed'),
+      invalid: loadErrors.length,
+    },
+    durationMs: performance.now() - startedAt,
+  }
+}
+
+async function loadAll(paths: string[]) {
+  const loaded: Loaded[] = []
+  const loadErrors: ParallaxError[] = []
+  for (const path of paths) {
+    const { recordings, errors } = await loadRecordings(path)
+    loaded.push(...recordings)
+    loadErrors.push(...errors)
+  }
+  return { loaded, loadErrors }
+}
+
+function selectIds(loaded: Loaded[], ids: string[], scenario: ResolvedScenario): Loaded[] {
+  const missing = ids.filter((id) => !loaded.some((entry) => entry.recording.id === id))
+  if (missing.length > 0) {
+    throw new ParallaxError(
+      'PARALLAX_NOT_FOUND',
+      `Failed to select recording ${missing.join(', ')}: not in scenario ${scenario.name}.`,
+      {
+        hint: `Recording ids there start with: ${loaded
+          .slice(0, 5)
+          .map((entry) => entry.recording.id)
+          .join(', ')}${loaded.length > 5 ? ', …' : ''}.`,
+      },
+    )
+  }
+  return loaded.filter((entry) => ids.includes(entry.recording.id))
+}
+
+function routeOf(recording: Recording): string {
+  const { method, url } = recording.inbound.request
+  try {
+    return `${method} ${new URL(url).pathname}`
+  } catch {
+    return `${method} ${url}`
+  }
+}
+
+function resultOf(left: Trace, right: Trace, isolations: [Isolation, Isolation]): RecordingResult {
+  const runs: [VariantRun, VariantRun] = [variantRun(left, isolations[0]), variantRun(right, isolations[1])]
+  const failed = left.failure ? left : right.failure ? right : undefined
+  if (failed?.failure) return { kind: 'failed', variant: failed.variant, error: failed.failure, runs }
+  return { kind: 'compared', comparison: compareTraces(left, right), runs }
+}
+
+function variantRun(trace: Trace, isolation: Isolation): VariantRun {
+  return {
+    variant: trace.variant,
+    isolation,
+    stages: trace.stages.map((s) => ({
+      name: s.name,
+      ms: trace.timings.stages[s.name] ?? 0,
+      threw: s.outcome.kind === 'error',
+    })),
+    totalMs: trace.timings.totalMs,
+    outbound: {
+      recorded: trace.outbound.recorded,
+      consumed: trace.outbound.consumed,
+      unmatched: trace.outbound.unmatched.length,
+    },
+  }
+}

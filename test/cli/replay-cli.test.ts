@@ -1,0 +1,119 @@
+/**
+ * `parallax replay` as a user runs it: a child process, its exit code, stdout and stderr.
+ */
+import { execFile } from 'node:child_process'
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { faultScenario, greetingRecording, recordingsFolder, UPSTREAM } from '../support/recordings.ts'
+
+const root = resolve(import.meta.dirname, '../..')
+const bin = join(root, 'bin/parallax.js')
+
+interface Result {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+function parallax(args: string[], cwd = root): Promise<Result> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { cwd, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 99) : 0
+        done({ code, stdout, stderr })
+      },
+    )
+  })
+}
+
+describe('parallax replay (CLI)', () => {
+  it('cli: replays the copilot scenario, names decode as the culprit and exits 1 for a divergence', async () => {
+    const { code, stdout } = await parallax(['replay', 'scenarios/copilot.ts'])
+    expect(code).toBe(1)
+    expect(stdout).toContain('decode')
+    expect(stdout).toMatch(/culprit/i)
+    expect(stdout).toContain('fr-abort')
+    expect(stdout).not.toMatch(/\x1b\[/)
+  })
+
+  it('cli: --json prints pure JSON on stdout with the documented shape', async () => {
+    const { code, stdout } = await parallax(['replay', 'scenarios/copilot.ts', '--json'])
+    expect(code).toBe(1)
+    const result = JSON.parse(stdout)
+    expect(result).toMatchObject({ format: 'parallax-replay-result', version: 1, scenario: 'copilot' })
+    expect(result.summary).toMatchObject({ total: 8, agree: 3, diverge: 5, failed: 0, invalid: 0 })
+  })
+
+  it('cli: --recording narrows the run to one recording that agrees, exit 0', async () => {
+    const { code, stdout } = await parallax([
+      'replay',
+      'scenarios/copilot.ts',
+      '--recording',
+      'en-retry',
+      '--json',
+    ])
+    expect(code).toBe(0)
+    expect(JSON.parse(stdout).summary).toMatchObject({ total: 1, agree: 1 })
+  })
+
+  it('cli: an unknown flag is a usage error, exit 2, with a hint', async () => {
+    const { code, stdout, stderr } = await parallax(['replay', 'scenarios/copilot.ts', '--colour'])
+    expect(code).toBe(2)
+    expect(stdout).toBe('')
+    expect(stderr).toContain("[parallax] Failed to parse the command line: unknown option '--colour'")
+    expect(stderr).toContain('hint:')
+  })
+
+  it('cli: a missing scenario file is exit 2 and names the file', async () => {
+    const { code, stderr } = await parallax(['replay', 'scenarios/nope.ts'])
+    expect(code).toBe(2)
+    expect(stderr).toContain('[parallax] Failed to load scenario scenarios/nope.ts: no such file.')
+  })
+
+  it('cli: --variants with an unknown variant is exit 2 and lists the known ones', async () => {
+    const { code, stderr } = await parallax(['replay', 'scenarios/copilot.ts', '--variants', 'local,staging'])
+    expect(code).toBe(2)
+    expect(stderr).toContain('no variant staging')
+    expect(stderr).toContain('local, production')
+  })
+
+  it('cli: a recording file of another format version is reported and exit 2 when nothing else loads', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'parallax-cli-'))
+    await writeFile(
+      join(dir, 'old.ndjson'),
+      `${JSON.stringify({ format: 'parallax-recording', version: 99, creator: { name: 'x', version: '9' }, createdAt: '2026-01-01T00:00:00.000Z' })}\n`,
+    )
+    const scenario = await faultScenario(dir, {
+      local: { config: { upstream: UPSTREAM } },
+      production: { config: { upstream: UPSTREAM } },
+    })
+    const { code, stderr } = await parallax(['replay', scenario], dir)
+    expect(code).toBe(2)
+    expect(stderr).toContain('version 99')
+  })
+
+  it('cli: a replay failure (stage timeout) is exit 3 and leaves no file behind', async () => {
+    const dir = await recordingsFolder([greetingRecording('ada')])
+    const scenario = await faultScenario(dir, {
+      local: { config: { upstream: UPSTREAM } },
+      production: { config: { upstream: UPSTREAM, fault: 'hang' } },
+    })
+    const before = await readdir(dir)
+    const { code, stdout } = await parallax(['replay', scenario], dir)
+    expect(code).toBe(3)
+    expect(stdout).toContain('PARALLAX_STAGE_TIMEOUT')
+    expect(await readdir(dir)).toEqual(before)
+  })
+
+  it('cli: --help lists the replay command and the exit codes', async () => {
+    const { code, stdout } = await parallax(['replay', '--help'])
+    expect(code).toBe(0)
+    expect(stdout).toContain('--json')
+    expect(stdout).toContain('Exit codes:')
+  })
+})
