@@ -1,0 +1,60 @@
+/**
+ * The recording layer: the Recording format (types, schema, version), canonical values, and the
+ * NDJSON store. Everything parallax reads from disk enters through here.
+ */
+
+export { bodyBytes, bodyFromBytes, bodyText } from './body.ts'
+export {
+  CANONICAL_LIMITS,
+  type CanonicalCapture,
+  canonicalJson,
+  captureValue,
+  encodeCanonical,
+} from './canonical.ts'
+export { CANONICAL_TAG } from './canonical-kind.ts'
+export { decodeCanonical } from './decode-canonical.ts'
+export {
+  deserializeError,
+  ERROR_CODES,
+  exitCodeFor,
+  isParallaxError,
+  ParallaxError,
+  type ParallaxErrorCode,
+  type ParallaxErrorOptions,
+  type SerializedError,
+  serializeError,
+} from './errors.ts'
+export { loadRecordings } from './load-recordings.ts'
+export { createNdjsonStore } from './ndjson-store.ts'
+export type {
+  LoadedRecording,
+  LoadRecordingsResult,
+  RecordingStore,
+  WriteSegmentOptions,
+} from './recording-store.ts'
+export {
+  describeFirstIssue,
+  type FieldProblem,
+  parseRecording,
+  type RecordingSource,
+  recordingSchema,
+  SCHEMA_LIMITS,
+  segmentHeaderSchema,
+} from './schema.ts'
+export { SEGMENT_LIMITS } from './segment-lines.ts'
+export {
+  type Body,
+  type Checkpoint,
+  type Chunk,
+  type Exchange,
+  type HeaderList,
+  type Nondeterminism,
+  RECORDING_FORMAT,
+  RECORDING_VERSION,
+  type RecordedRequest,
+  type RecordedResponse,
+  type Recording,
+  type RecordingMeta,
+  type SegmentHeader,
+} from './types.ts'
+export { writeSegment } from './write-segment.ts'

@@ -1,0 +1,60 @@
+/**
+ * Plain JSON text with object keys sorted at every level: how recordings are written, so a recording
+ * diff in review shows only real change. Unlike canonical.ts it adds no tags: a recording is plain data.
+ */
+import { formatPath, type PathStep } from './canonical-kind.ts'
+
+/** Why a value cannot be written as plain JSON, and where. */
+export interface NotJsonProblem {
+  path: string
+  problem: string
+}
+
+/**
+ * JSON text with sorted keys and no whitespace; keys whose value is undefined are left out, as JSON does.
+ * Returns a problem instead of text for anything JSON would silently change (NaN, a Date, a Map, a bigint,
+ * a hole) or nesting past `maxDepth`, so what is written always reads back equal.
+ * @example sortedJson({ b: 1, a: [true] }, 10) // { text: '{"a":[true],"b":1}' }
+ */
+export function sortedJson(value: unknown, maxDepth: number): { text: string } | NotJsonProblem {
+  const steps: PathStep[] = []
+  const problem = (depth: number, what: string): NotJsonProblem => ({
+    path: formatPath(steps.slice(0, depth)),
+    problem: what,
+  })
+  const write = (item: unknown, depth: number): string | NotJsonProblem => {
+    if (typeof item === 'string' || typeof item === 'boolean') return JSON.stringify(item)
+    if (typeof item === 'number')
+      return Number.isFinite(item) ? JSON.stringify(item) : problem(depth, `is ${item}`)
+    if (item === null) return 'null'
+    if (typeof item !== 'object') return problem(depth, `is a ${typeof item}`)
+    if (depth >= maxDepth) return problem(depth, `nests deeper than ${maxDepth} levels`)
+    if (Array.isArray(item)) {
+      let out = '['
+      for (let i = 0; i < item.length; i++) {
+        steps[depth] = i
+        if (!(i in item) || item[i] === undefined) return problem(depth + 1, 'is a hole or undefined')
+        const text = write(item[i], depth + 1)
+        if (typeof text !== 'string') return text
+        out += (i > 0 ? ',' : '') + text
+      }
+      return out + ']'
+    }
+    const proto = Object.getPrototypeOf(item)
+    if (proto !== Object.prototype && proto !== null) {
+      return problem(depth, `is a ${proto?.constructor?.name ?? 'class instance'}, not plain data`)
+    }
+    const source = item as Record<string, unknown>
+    let out = '{'
+    for (const key of Object.keys(source).sort()) {
+      if (source[key] === undefined) continue
+      steps[depth] = key
+      const text = write(source[key], depth + 1)
+      if (typeof text !== 'string') return text
+      out += (out.length > 1 ? ',' : '') + JSON.stringify(key) + ':' + text
+    }
+    return out + '}'
+  }
+  const text = write(value, 0)
+  return typeof text === 'string' ? { text } : text
+}

@@ -1,0 +1,111 @@
+/**
+ * Writing an NDJSON segment atomically: the header and one canonical-key-order line per recording go to a
+ * temp file in the same folder, which is synced and renamed over the target, so a reader never sees a
+ * half-written segment and a failure leaves nothing behind.
+ */
+import { randomUUID } from 'node:crypto'
+import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import packageJson from '../../package.json' with { type: 'json' }
+import { ParallaxError } from './errors.ts'
+import type { WriteSegmentOptions } from './recording-store.ts'
+import { describeFirstIssue, recordingSchema } from './schema.ts'
+import { SEGMENT_LIMITS } from './segment-lines.ts'
+import { sortedJson } from './sorted-json.ts'
+import { RECORDING_FORMAT, RECORDING_VERSION, type Recording, type SegmentHeader } from './types.ts'
+
+/** Lines are gathered up to about this many characters before each write, to keep syscalls few. */
+const BATCH_CHARS = 1024 * 1024
+
+/**
+ * Writes `recordings` as one segment at `file` (creating its folder), replacing any file there atomically.
+ * Every recording is validated first and written in canonical key order; failures throw PARALLAX_WRITE_FAILED.
+ * @example await writeSegment('recordings/2026-11-24.ndjson', recordings, { createdAt: '2026-11-24T08:00:00.000Z' })
+ */
+export async function writeSegment(
+  file: string,
+  recordings: readonly Recording[],
+  options: WriteSegmentOptions = {},
+): Promise<void> {
+  const header: SegmentHeader = {
+    format: RECORDING_FORMAT,
+    version: RECORDING_VERSION,
+    creator: options.creator ?? { name: 'parallax', version: packageJson.version },
+    createdAt: options.createdAt ?? new Date().toISOString(),
+  }
+  const folder = dirname(file)
+  const temp = join(folder, `.${basename(file)}.${process.pid}.${randomUUID()}.tmp`)
+  let handle: FileHandle | undefined
+  try {
+    await mkdir(folder, { recursive: true })
+    handle = await open(temp, 'wx')
+    let batch = serialize(file, header, 1) + '\n'
+    const ids = new Map<string, number>()
+    for (const [index, recording] of recordings.entries()) {
+      const earlier = ids.get(recording.id)
+      if (earlier !== undefined) {
+        throw invalidRecording(
+          file,
+          index,
+          `its id ${JSON.stringify(recording.id)} is also the id of recording ${earlier}`,
+        )
+      }
+      ids.set(recording.id, index)
+      const issue = describeFirstIssue(recordingSchema, recording)
+      if (issue !== undefined) throw invalidRecording(file, index, `${issue.field} ${issue.problem}`)
+      batch += serialize(file, recording, index) + '\n'
+      if (batch.length >= BATCH_CHARS) {
+        await handle.write(batch)
+        batch = ''
+      }
+    }
+    await handle.write(batch)
+    await handle.sync()
+    await handle.close()
+    handle = undefined
+    await rename(temp, file)
+  } catch (error) {
+    await handle?.close().catch(() => {})
+    await rm(temp, { force: true }).catch(() => {})
+    if (error instanceof ParallaxError) throw error
+    throw new ParallaxError(
+      'PARALLAX_WRITE_FAILED',
+      `Failed to write segment ${file}: ${(error as Error).message}.`,
+      {
+        hint: 'Check that the folder is writable and the disk has room; nothing was written.',
+        cause: error,
+        details: { file },
+      },
+    )
+  }
+}
+
+function invalidRecording(file: string, index: number, reason: string): ParallaxError {
+  return new ParallaxError(
+    'PARALLAX_WRITE_FAILED',
+    `Failed to write segment ${file}: recording ${index} ${reason}.`,
+    {
+      hint: 'Build recordings with the recorder or bodyFromBytes so they match the format; nothing was written.',
+      details: { file, index },
+    },
+  )
+}
+
+function serialize(file: string, value: unknown, index: number): string {
+  const result = sortedJson(value, SEGMENT_LIMITS.maxLineDepth)
+  if (!('text' in result)) {
+    throw invalidRecording(
+      file,
+      index,
+      `at ${result.path} ${result.problem}, which JSON cannot hold as it is`,
+    )
+  }
+  if (Buffer.byteLength(result.text) > SEGMENT_LIMITS.maxLineBytes) {
+    throw invalidRecording(
+      file,
+      index,
+      `is more than the ${SEGMENT_LIMITS.maxLineBytes} bytes a line may hold`,
+    )
+  }
+  return result.text
+}
