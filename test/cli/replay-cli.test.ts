@@ -97,6 +97,20 @@ describe('parallax replay (CLI)', () => {
     expect(stderr).toContain('version 99')
   })
 
+  it('cli: a scenario whose recordings folder does not exist is exit 2 and names the path', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'parallax-cli-'))
+    const variants = {
+      local: { config: { upstream: UPSTREAM } },
+      production: { config: { upstream: UPSTREAM } },
+    }
+    const scenario = await faultScenario(dir, variants, '', './no-such-recordings')
+    const { code, stdout, stderr } = await parallax(['replay', scenario], dir)
+    expect(code).toBe(2)
+    expect(stdout).toBe('')
+    expect(stderr).toContain('no-such-recordings')
+    expect(stderr).toContain('hint:')
+  })
+
   it('cli: a replay failure (stage timeout) is exit 3 and leaves no file behind', async () => {
     const dir = await recordingsFolder([greetingRecording('ada')])
     const scenario = await faultScenario(dir, {

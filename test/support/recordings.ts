@@ -70,6 +70,7 @@ export async function faultScenario(
   dir: string,
   variants: Record<string, Record<string, unknown>>,
   extra = '',
+  recordings = '.',
 ): Promise<string> {
   const file = join(dir, 'faults.scenario.ts')
   const pipeline = new URL('../fixtures/fault-pipeline.ts', import.meta.url).href
@@ -83,7 +84,7 @@ export async function faultScenario(
 export const scenario = defineScenario({
   name: 'faults',
   pipeline: { module: new URL(${JSON.stringify(pipeline)}), export: 'faults' },
-  recordings: '.',
+  recordings: ${JSON.stringify(recordings)},
   variants: {
 ${entries}
   },${extra}
