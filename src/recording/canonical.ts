@@ -14,7 +14,7 @@
  * properties, as `JSON.stringify` does, so its class is not recorded; symbol keys are skipped. A shared
  * (non-ancestor) reference is encoded once per place it appears, as JSON does.
  */
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import {
   bytesBase64,
   bytesType,
@@ -364,5 +364,6 @@ function writeObject(object: object, depth: number, walk: Walk): string {
  */
 export function captureValue(value: unknown): CanonicalCapture {
   const json = canonicalJson(value)
-  return { json, digest: createHash('sha256').update(json).digest('hex') }
+  // The one-shot hash: the same digest as createHash('sha256').update(json).digest('hex'), without the Hash object.
+  return { json, digest: hash('sha256', json, 'hex') }
 }

@@ -42,7 +42,11 @@ export function createReplayer(options: ReplayerOptions): Replayer & AsyncDispos
   )
   const replayer: Replayer & AsyncDisposable = {
     variants: isolates.map((isolate) => ({ name: isolate.variant, isolation: isolate.isolation })),
-    replay: (recording) => Promise.all(isolates.map((isolate) => isolate.replay(recording, seed))),
+    replay: (recording) => {
+      // Serialized once for every variant's isolate.
+      const recordingJson = JSON.stringify(recording)
+      return Promise.all(isolates.map((isolate) => isolate.replay(recording, seed, recordingJson)))
+    },
     close: async () => {
       await Promise.all(isolates.map((isolate) => isolate.close()))
     },

@@ -1,6 +1,6 @@
 /**
- * The one shape every clock and randomness patch takes: framework code passes straight through to the
- * original, the code under test gets the controlled value.
+ * The one shape every clock and randomness patch takes: framework code (and the code under test between
+ * two recordings) passes straight through to the original, the code under test gets the controlled value.
  */
 import { inFrameworkScope } from '../framework-scope.ts'
 import type { PatchRegistry } from '../patches.ts'
@@ -12,7 +12,8 @@ export type Controlled = (real: (...args: unknown[]) => unknown, self: unknown, 
 
 /**
  * Replaces the function `target[key]` through `patches` with one that calls `controlled` for the code under
- * test and the original in framework scope (consuming nothing there); returns the installed function.
+ * test and the original whenever `passThrough()` says so (framework scope by default), consuming nothing
+ * then; returns the installed function.
  * @example patchGuarded(patches, Math, 'random', () => feed.next())
  */
 export function patchGuarded<T extends object, K extends keyof T>(
@@ -20,10 +21,11 @@ export function patchGuarded<T extends object, K extends keyof T>(
   target: T,
   key: K,
   controlled: Controlled,
+  passThrough: () => boolean = inFrameworkScope,
 ): T[K] & AnyFunction {
   const real = target[key] as unknown as (...args: unknown[]) => unknown
   const installed = function (this: unknown, ...args: unknown[]): unknown {
-    if (inFrameworkScope()) return Reflect.apply(real, this, args)
+    if (passThrough()) return Reflect.apply(real, this, args)
     return controlled(real, this, args)
   }
   // Some code logs or branches on a function's name and arity; keep the original's.

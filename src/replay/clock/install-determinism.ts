@@ -14,6 +14,8 @@
  *   `process.hrtime` / `process.hrtime.bigint`: determinism violations, reported once per source and still
  *   answered deterministically so the run goes on.
  * - Timers stay real. In framework scope every patched source is the original and consumes nothing.
+ * - Installed once per isolate, fed once per recording: `installReplayDeterminism` patches, `feed` swaps in one
+ *   recording's clock, feeds, PRNG streams and violation log, and between feeds every source is the original.
  * Not covered: a function copied out before installation (`const { randomUUID } = crypto` at module load,
  * `new OriginalDate()` from a reference kept before), and clocks read inside V8 (`Intl.DateTimeFormat().format()`).
  */
@@ -24,36 +26,131 @@ import type { Nondeterminism } from '../../recording/types.ts'
 import { inFrameworkScope } from '../framework-scope.ts'
 import type { PatchRegistry } from '../patches.ts'
 import { createViolationLog } from './determinism-violation.ts'
-import { patchGuarded } from './guarded-patch.ts'
-import { createRecordedFeed } from './recorded-feed.ts'
+import { type Controlled, patchGuarded } from './guarded-patch.ts'
+import { createRecordedFeed, type RecordedFeed } from './recorded-feed.ts'
 import { createReplayClock } from './replay-clock.ts'
 import { createSeededRandom } from './seeded-random.ts'
 import { seededUuid } from './seeded-uuid.ts'
-import { patchUncontrolledSources } from './uncontrolled-sources.ts'
+import { patchUncontrolledSources, type UncontrolledSourceFeed } from './uncontrolled-sources.ts'
 import { createVirtualDate } from './virtual-date.ts'
 
 // Independent PRNG streams of one seed: the epoch uses stream 0 (see replay-clock.ts).
 const STREAMS = { random: 1, uuid: 2, uncontrolled: 3 } as const
 
-export interface DeterminismOptions {
-  /** The isolate's patch registry; `patches.restore()` undoes everything installed here. */
-  patches: PatchRegistry
+/** One recording's values and the seed that continues them. */
+export interface DeterminismFeedOptions {
   /** The recording's nondeterministic values, served in order. */
   recorded: Nondeterminism
   /** Seeds everything invented once the recorded values run out. */
   seed: number
 }
 
-/** What one installation observed, read after the pipeline ran. */
+export interface DeterminismOptions extends DeterminismFeedOptions {
+  /** The isolate's patch registry; `patches.restore()` undoes everything installed here. */
+  patches: PatchRegistry
+}
+
+/** What one recording's feed observed, read after the pipeline ran. */
 export interface Determinism {
   /** Uncontrolled nondeterminism the code under test read, one error per source, in first-read order. */
   readonly violations: ParallaxError[]
   /** How many recorded values were served (never more than were recorded). */
   consumed(): { clock: number; random: number; uuids: number }
+  /** Stops feeding this recording: until the next feed the code under test reads the real sources. Idempotent. */
+  end(): void
+}
+
+/** The isolate's clock and randomness patches, installed once and fed one recording at a time. */
+export interface ReplayDeterminism {
+  /**
+   * Serves `recorded` (then the seed's continuations) to the code under test until the returned feed ends;
+   * every counter, PRNG stream and violation starts afresh. A feed still running is ended first.
+   */
+  feed(options: DeterminismFeedOptions): Determinism
+}
+
+/** Everything one recording's replay reads from, built fresh by every `feed`. */
+interface Feed {
+  clock: ReturnType<typeof createReplayClock>
+  random: RecordedFeed<number>
+  uuids: RecordedFeed<string>
+  uncontrolled: UncontrolledSourceFeed
 }
 
 /**
- * Installs the clock and randomness patches for one replay of one recording, all through `patches`.
+ * Installs the clock and randomness patches once for an isolate, all through `patches`; they serve nothing
+ * until `feed` is called (the code under test reads the real sources in between, as framework code always does).
+ * @example
+ * const determinism = installReplayDeterminism(patches) // when the isolate starts
+ * const fed = determinism.feed({ recorded: recording.nondeterminism, seed: 1234 })
+ * try { await tracer.run(input) } finally { fed.end() }
+ * fed.violations // [] when the pipeline read only what the recording holds
+ */
+export function installReplayDeterminism(patches: PatchRegistry): ReplayDeterminism {
+  let current: Feed | undefined
+  const passThrough = () => current === undefined || inFrameworkScope()
+  // The patches run only when passThrough() is false, that is while a feed is current.
+  const fed = () => current as Feed
+  const guard = <T extends object, K extends keyof T>(target: T, key: K, controlled: Controlled) =>
+    patchGuarded(patches, target, key, controlled, passThrough)
+
+  // Deferred first, so it runs after our own undo steps. The sync covers every builtin, so patches installed
+  // before ours (the network layer's `http.request`) were pushed into ESM bindings too; they are undone after
+  // this step, and the microtask syncs once more when the whole synchronous restore is over.
+  patches.defer(() => {
+    current = undefined
+    syncBuiltinESMExports()
+    queueMicrotask(syncBuiltinESMExports)
+  })
+
+  const RealDate = globalThis.Date
+  const readClock = () => fed().clock.read()
+  guard(RealDate, 'now', readClock)
+  patches.replace(globalThis, 'Date', createVirtualDate(RealDate, readClock, passThrough))
+  guard(performance, 'now', () => fed().clock.monotonicMs())
+  guard(Math, 'random', () => fed().random.next())
+  guard(nodeCrypto, 'randomUUID', () => fed().uuids.next())
+  guard(globalThis.crypto, 'randomUUID', () => fed().uuids.next())
+  patchUncontrolledSources(patches, () => fed().uncontrolled, passThrough)
+  // `import { randomUUID } from 'node:crypto'` is a live binding that only follows the module object when
+  // synced. Once per installation: the patched functions stay in place while feeds come and go.
+  syncBuiltinESMExports()
+
+  return {
+    feed({ recorded, seed }) {
+      const clock = createReplayClock(recorded.clock, seed)
+      const randomStream = createSeededRandom(seed, STREAMS.random)
+      const uuidStream = createSeededRandom(seed, STREAMS.uuid)
+      const log = createViolationLog()
+      const feed: Feed = {
+        clock,
+        random: createRecordedFeed(recorded.random, () => randomStream.next()),
+        uuids: createRecordedFeed<string>(recorded.uuids, () => seededUuid(uuidStream)),
+        uncontrolled: {
+          log,
+          random: createSeededRandom(seed, STREAMS.uncontrolled),
+          monotonicMs: clock.monotonicMs,
+        },
+      }
+      current = feed
+      return {
+        violations: log.violations,
+        consumed: () => ({
+          clock: clock.consumed(),
+          random: feed.random.consumed(),
+          uuids: feed.uuids.consumed(),
+        }),
+        end() {
+          if (current === feed) current = undefined
+        },
+      }
+    },
+  }
+}
+
+/**
+ * Installs the clock and randomness patches and feeds one recording, all through `patches`: the one-shot
+ * form of {@link installReplayDeterminism}, for a single replay.
  * @example
  * const determinism = installDeterminism({ patches, recorded: recording.nondeterminism, seed: 1234 })
  * try { await tracer.run(input) } finally { patches.restore() }
@@ -61,38 +158,7 @@ export interface Determinism {
  */
 export function installDeterminism(options: DeterminismOptions): Determinism {
   const { patches, recorded, seed } = options
-  const clock = createReplayClock(recorded.clock, seed)
-  const randomStream = createSeededRandom(seed, STREAMS.random)
-  const random = createRecordedFeed(recorded.random, () => randomStream.next())
-  const uuidStream = createSeededRandom(seed, STREAMS.uuid)
-  const uuids = createRecordedFeed<string>(recorded.uuids, () => seededUuid(uuidStream))
-  const log = createViolationLog()
-
-  // Deferred first, so it runs after our own undo steps. The sync covers every builtin, so patches installed
-  // before ours (the network layer's `http.request`) were pushed into ESM bindings too; they are undone after
-  // this step, and the microtask syncs once more when the whole synchronous restore is over.
-  patches.defer(() => {
-    syncBuiltinESMExports()
-    queueMicrotask(syncBuiltinESMExports)
-  })
-
-  const RealDate = globalThis.Date
-  patchGuarded(patches, RealDate, 'now', () => clock.read())
-  patches.replace(globalThis, 'Date', createVirtualDate(RealDate, clock.read, inFrameworkScope))
-  patchGuarded(patches, performance, 'now', () => clock.monotonicMs())
-  patchGuarded(patches, Math, 'random', () => random.next())
-  patchGuarded(patches, nodeCrypto, 'randomUUID', () => uuids.next())
-  patchGuarded(patches, globalThis.crypto, 'randomUUID', () => uuids.next())
-  patchUncontrolledSources(patches, {
-    log,
-    random: createSeededRandom(seed, STREAMS.uncontrolled),
-    monotonicMs: clock.monotonicMs,
-  })
-  // `import { randomUUID } from 'node:crypto'` is a live binding that only follows the module object when synced.
-  syncBuiltinESMExports()
-
-  return {
-    violations: log.violations,
-    consumed: () => ({ clock: clock.consumed(), random: random.consumed(), uuids: uuids.consumed() }),
-  }
+  const determinism = installReplayDeterminism(patches).feed({ recorded, seed })
+  patches.defer(() => determinism.end())
+  return determinism
 }

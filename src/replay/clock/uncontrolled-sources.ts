@@ -6,7 +6,7 @@
 import nodeCrypto from 'node:crypto'
 import type { PatchRegistry } from '../patches.ts'
 import type { ViolationLog } from './determinism-violation.ts'
-import { patchGuarded } from './guarded-patch.ts'
+import { type Controlled, patchGuarded } from './guarded-patch.ts'
 import type { SeededRandom } from './seeded-random.ts'
 
 // A made-up process uptime, so a virtual hrtime looks like one and never starts at zero.
@@ -14,7 +14,8 @@ const HRTIME_BASE_NS = 1_000_000_000_000n
 
 type Callback = (error: Error | null, value?: unknown) => void
 
-export interface UncontrolledSourceOptions {
+/** What the uncontrolled sources answer with during one recording's replay. */
+export interface UncontrolledSourceFeed {
   log: ViolationLog
   /** Where the deterministic stand-in bytes and integers come from. */
   random: SeededRandom
@@ -25,21 +26,30 @@ export interface UncontrolledSourceOptions {
 /**
  * Patches `crypto.getRandomValues`, node:crypto's `randomBytes`, `randomInt`, `randomFill`, `randomFillSync`
  * and `process.hrtime` (with `.bigint`): the original still runs first so invalid arguments throw exactly as
- * before, then its result is overwritten with values from `random` (or the virtual clock for hrtime).
- * @example patchUncontrolledSources(patches, { log, random: createSeededRandom(seed, 3), monotonicMs: clock.monotonicMs })
+ * before, then its result is overwritten with values from the current feed's `random` (or its virtual clock
+ * for hrtime). `feed()` is read on every call the patches do not pass through, so the feed can change
+ * between recordings while the patches stay installed.
+ * @example patchUncontrolledSources(patches, () => current, () => current === undefined || inFrameworkScope())
  */
-export function patchUncontrolledSources(patches: PatchRegistry, options: UncontrolledSourceOptions): void {
-  const { log, random, monotonicMs } = options
+export function patchUncontrolledSources(
+  patches: PatchRegistry,
+  feed: () => UncontrolledSourceFeed,
+  passThrough: () => boolean,
+): void {
+  const guard = <T extends object, K extends keyof T>(target: T, key: K, controlled: Controlled) =>
+    patchGuarded(patches, target, key, controlled, passThrough)
 
   // node:crypto's own getRandomValues is a non-configurable getter that calls this method on the same object.
-  patchGuarded(patches, globalThis.crypto, 'getRandomValues', (real, self, args) => {
+  guard(globalThis.crypto, 'getRandomValues', (real, self, args) => {
+    const { log, random } = feed()
     log.report('crypto.getRandomValues')
     const array = Reflect.apply(real, self, args) as ArrayBufferView
     random.fill(new Uint8Array(array.buffer, array.byteOffset, array.byteLength))
     return array
   })
 
-  patchGuarded(patches, nodeCrypto, 'randomBytes', (real, self, args) => {
+  guard(nodeCrypto, 'randomBytes', (real, self, args) => {
+    const { log, random } = feed()
     log.report('crypto.randomBytes')
     const callback = args[1]
     if (typeof callback !== 'function') {
@@ -61,7 +71,8 @@ export function patchUncontrolledSources(patches: PatchRegistry, options: Uncont
     return undefined
   })
 
-  patchGuarded(patches, nodeCrypto, 'randomInt', (real, self, args) => {
+  guard(nodeCrypto, 'randomInt', (real, self, args) => {
+    const { log, random } = feed()
     log.report('crypto.randomInt')
     const callback = typeof args.at(-1) === 'function' ? (args.at(-1) as Callback) : undefined
     const range = callback ? args.slice(0, -1) : args
@@ -77,14 +88,16 @@ export function patchUncontrolledSources(patches: PatchRegistry, options: Uncont
     return callback ? undefined : value
   })
 
-  patchGuarded(patches, nodeCrypto, 'randomFillSync', (real, self, args) => {
+  guard(nodeCrypto, 'randomFillSync', (real, self, args) => {
+    const { log, random } = feed()
     log.report('crypto.randomFillSync')
     const filled = Reflect.apply(real, self, args)
     random.fill(byteRegion(args[0] as ArrayBufferView | ArrayBuffer, args[1], args[2]))
     return filled
   })
 
-  patchGuarded(patches, nodeCrypto, 'randomFill', (real, self, args) => {
+  guard(nodeCrypto, 'randomFill', (real, self, args) => {
+    const { log, random } = feed()
     log.report('crypto.randomFill')
     const callback = args.at(-1)
     if (typeof callback !== 'function') return Reflect.apply(real, self, args)
@@ -103,16 +116,16 @@ export function patchUncontrolledSources(patches: PatchRegistry, options: Uncont
     return undefined
   })
 
-  const virtualNs = () => HRTIME_BASE_NS + BigInt(Math.round(monotonicMs() * 1e6))
+  const virtualNs = () => HRTIME_BASE_NS + BigInt(Math.round(feed().monotonicMs() * 1e6))
   const realHrtime = process.hrtime
   // Patch `.bigint` on the original too: code may hold `process.hrtime` from before the replay.
-  const bigint = patchGuarded(patches, realHrtime, 'bigint', (real, self, args) => {
-    log.report('process.hrtime.bigint')
+  const bigint = guard(realHrtime, 'bigint', (real, self, args) => {
+    feed().log.report('process.hrtime.bigint')
     Reflect.apply(real, self, args)
     return virtualNs()
   })
-  const hrtime = patchGuarded(patches, process, 'hrtime', (real, self, args) => {
-    log.report('process.hrtime')
+  const hrtime = guard(process, 'hrtime', (real, self, args) => {
+    feed().log.report('process.hrtime')
     Reflect.apply(real, self, args)
     const ns = virtualNs()
     let seconds = Number(ns / 1_000_000_000n)

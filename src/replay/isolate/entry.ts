@@ -1,13 +1,15 @@
 /**
  * The main module of a variant's isolate. The same file runs as a worker thread (messages on
- * `parentPort`) or as a child process (messages over IPC). It loads the pipeline once, then replays
- * recordings one at a time as the runner sends them.
+ * `parentPort`) or as a child process (messages over IPC). It loads the pipeline once, installs the replay
+ * patches once, then replays recordings one at a time as the runner sends them, and unwinds the patches
+ * when told to close.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { serializeError } from '../../recording/errors.ts'
+import type { Recording } from '../../recording/types.ts'
 import { loadPipeline } from './load-pipeline.ts'
-import type { FromIsolate, IsolateInit, ToIsolate } from './protocol.ts'
-import { replayInIsolate } from './replay-in-isolate.ts'
+import { type FromIsolate, type IsolateInit, STAGE_PROGRESS, type ToIsolate } from './protocol.ts'
+import { installReplayRuntime } from './replay-in-isolate.ts'
 
 interface Transport {
   send(message: FromIsolate): void
@@ -47,6 +49,8 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', fatal)
 
   const pipeline = await loadPipeline(init.pipeline)
+  // After the pipeline module loaded (its start-up never runs under the patches), before the first recording.
+  const runtime = installReplayRuntime(init.allowHosts ? { allowHosts: init.allowHosts } : {})
   transport.send({
     type: 'ready',
     pipeline: {
@@ -55,18 +59,36 @@ async function main(): Promise<void> {
     },
   })
 
+  const progress = init.progress ? new Int32Array(init.progress) : undefined
+  const stageNotifier = (id: number): ((name: string, index: number) => void) => {
+    if (!progress) return (name, index) => transport.send({ type: 'stage', id, name, index })
+    // Stage before replay: a runner that reads this replay's id then also reads this replay's stage.
+    Atomics.store(progress, STAGE_PROGRESS.stage, 0)
+    Atomics.store(progress, STAGE_PROGRESS.replay, id)
+    return (_name, index) => Atomics.store(progress, STAGE_PROGRESS.stage, index + 1)
+  }
+
   // Replays run strictly one after another: patches are process-global.
   let queue = Promise.resolve()
   transport.onMessage((message) => {
     if (message.type === 'close') {
-      queue = queue.then(() => transport.close())
+      queue = queue.then(() => {
+        try {
+          runtime.close()
+        } finally {
+          transport.close()
+        }
+      })
       return
     }
-    const { id, type: _type, ...request } = message
+    const { id, recordingJson, variant, seed } = message
     queue = queue.then(async () => {
-      const trace = await replayInIsolate(pipeline, request, {
-        onStageStart: (name, index) => transport.send({ type: 'stage', id, name, index }),
-      })
+      const recording = JSON.parse(recordingJson) as Recording
+      const trace = await runtime.replay(
+        pipeline,
+        { recording, variant, seed },
+        { onStageStart: stageNotifier(id) },
+      )
       transport.send({ type: 'trace', id, trace })
     }, fatal)
   })

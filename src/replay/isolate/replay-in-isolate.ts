@@ -1,6 +1,7 @@
 /**
- * One replay, inside a variant's isolate: network answered from the recording, clock and randomness
- * fed from it, the pipeline traced stage by stage. Every patch unwinds before the next recording.
+ * Replays inside a variant's isolate: network answered from the recording, clock and randomness fed from
+ * it, the pipeline traced stage by stage. The patches are installed once when the isolate starts; each
+ * recording swaps in its own exchange book, feeds and logs, and swaps them out again when it ends.
  */
 
 import { pipelineRequest } from '../../pipeline/request.ts'
@@ -9,82 +10,114 @@ import type { Pipeline, Trace } from '../../pipeline/types.ts'
 import { bodyBytes } from '../../recording/body.ts'
 import { ParallaxError, type SerializedError, serializeError } from '../../recording/errors.ts'
 import type { Recording } from '../../recording/types.ts'
-import { installDeterminism } from '../clock/index.ts'
-import { serveFromRecording } from '../network/index.ts'
+import { installReplayDeterminism } from '../clock/index.ts'
+import { installReplayNetwork } from '../network/index.ts'
 import { createPatchRegistry } from '../patches.ts'
 
 export interface IsolateReplayRequest {
   recording: Recording
   variant: { name: string; config: Record<string, unknown> }
   seed: number
+}
+
+export interface ReplayRuntimeOptions {
   /** Hosts the variant may really reach (none by default). */
   allowHosts?: string[]
 }
 
+export interface ReplayHooks {
+  /** Called just before each stage starts, so a watchdog outside the isolate knows what was running. */
+  onStageStart?: (name: string, index: number) => void
+}
+
+/** The isolate's replay machinery: patches installed once, recordings replayed one at a time. */
+export interface ReplayRuntime extends Disposable {
+  /**
+   * Replays one recording through `pipeline` under one variant and returns its trace (never throws for
+   * replay problems: they land in `trace.failure`). Replays must not overlap: the patches are process-wide.
+   */
+  replay(pipeline: Pipeline, request: IsolateReplayRequest, hooks?: ReplayHooks): Promise<Trace>
+  /** Unwinds every patch, newest first. Idempotent. */
+  close(): void
+}
+
 /**
- * Replays one recording through `pipeline` under one variant and returns its trace (never throws for
- * replay problems: they land in `trace.failure`).
- * @example const trace = await replayInIsolate(pipeline, { recording, variant, seed: 1 }, {})
+ * Installs the network and the clock and randomness patches for this isolate, through one patch registry.
+ * Install it after the pipeline module has loaded, so module start-up never runs under the patches.
+ * @example
+ * using runtime = installReplayRuntime({})
+ * const trace = await runtime.replay(pipeline, { recording, variant, seed: 1 })
  */
-export async function replayInIsolate(
-  pipeline: Pipeline,
-  request: IsolateReplayRequest,
-  hooks: { onStageStart?: (name: string, index: number) => void },
-): Promise<Trace> {
-  const { recording, variant, seed } = request
-  const tracer = createTracer(pipeline, {
-    config: variant.config,
-    ...(hooks.onStageStart ? { onStageStart: hooks.onStageStart } : {}),
-  })
+export function installReplayRuntime(options: ReplayRuntimeOptions = {}): ReplayRuntime {
   const patches = createPatchRegistry()
-  const networkErrors: ParallaxError[] = []
-  let run: Awaited<ReturnType<typeof tracer.run>>
-  let network: ReturnType<typeof serveFromRecording>
-  let determinism: ReturnType<typeof installDeterminism>
+  let network: ReturnType<typeof installReplayNetwork>
+  let determinism: ReturnType<typeof installReplayDeterminism>
   try {
-    network = serveFromRecording(recording, {
+    network = installReplayNetwork({
       patches,
-      onCall: (call, error) => {
-        tracer.onOutbound(call)
-        if (error) networkErrors.push(error)
-      },
-      ...(request.allowHosts ? { allowHosts: request.allowHosts } : {}),
+      ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}),
     })
-    determinism = installDeterminism({ patches, recorded: recording.nondeterminism, seed })
-    const inbound = recording.inbound.request
-    const url = new URL(inbound.url)
-    const input = pipelineRequest(
-      inbound.method,
-      url.pathname + url.search,
-      inbound.headers,
-      bodyBytes(inbound.body),
-    )
-    run = await tracer.run(input)
-  } finally {
+    determinism = installReplayDeterminism(patches)
+  } catch (error) {
     patches.restore()
+    throw error
   }
 
-  const trace: Trace = {
-    format: 'parallax-trace',
-    version: 1,
-    pipeline: pipeline.name,
-    recordingId: recording.id,
-    variant: variant.name,
-    stages: run.stages,
-    outbound: {
-      recorded: recording.outbound.length,
-      consumed: network.consumed(),
-      unmatched: run.stages.flatMap((s) =>
-        s.outbound
-          .filter((call) => call.matched === null)
-          .map(({ method, url }) => ({ method, url, stage: s.name })),
-      ),
+  const runtime: ReplayRuntime = {
+    async replay(pipeline, request, hooks = {}) {
+      const { recording, variant, seed } = request
+      const tracer = createTracer(pipeline, {
+        config: variant.config,
+        ...(hooks.onStageStart ? { onStageStart: hooks.onStageStart } : {}),
+      })
+      const networkErrors: ParallaxError[] = []
+      const served = network.serve(recording, (call, error) => {
+        tracer.onOutbound(call)
+        if (error) networkErrors.push(error)
+      })
+      const fed = determinism.feed({ recorded: recording.nondeterminism, seed })
+      let run: Awaited<ReturnType<typeof tracer.run>>
+      try {
+        const inbound = recording.inbound.request
+        const url = new URL(inbound.url)
+        const input = pipelineRequest(
+          inbound.method,
+          url.pathname + url.search,
+          inbound.headers,
+          bodyBytes(inbound.body),
+        )
+        run = await tracer.run(input)
+      } finally {
+        fed.end()
+        served.end()
+      }
+
+      const trace: Trace = {
+        format: 'parallax-trace',
+        version: 1,
+        pipeline: pipeline.name,
+        recordingId: recording.id,
+        variant: variant.name,
+        stages: run.stages,
+        outbound: {
+          recorded: recording.outbound.length,
+          consumed: served.consumed(),
+          unmatched: run.stages.flatMap((s) =>
+            s.outbound
+              .filter((call) => call.matched === null)
+              .map(({ method, url }) => ({ method, url, stage: s.name })),
+          ),
+        },
+        timings: run.timings,
+      }
+      const failure = replayFailure(trace, run.timedOut, networkErrors, fed.violations)
+      if (failure) trace.failure = failure
+      return trace
     },
-    timings: run.timings,
+    close: () => patches.restore(),
+    [Symbol.dispose]: () => patches.restore(),
   }
-  const failure = replayFailure(trace, run.timedOut, networkErrors, determinism.violations)
-  if (failure) trace.failure = failure
-  return trace
+  return runtime
 }
 
 /** Why a replay proves nothing, in order of what the user must fix first; undefined when it is trustworthy. */

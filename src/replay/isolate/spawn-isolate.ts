@@ -9,7 +9,13 @@ import type { Trace } from '../../pipeline/types.ts'
 import { ParallaxError, type SerializedError, serializeError } from '../../recording/errors.ts'
 import type { Recording } from '../../recording/types.ts'
 import type { Isolation, PipelineRef, Variant } from '../types.ts'
-import type { FromIsolate, IsolateInit, ToIsolate } from './protocol.ts'
+import {
+  type FromIsolate,
+  type IsolateInit,
+  type ReplayMessage,
+  STAGE_PROGRESS,
+  type ToIsolate,
+} from './protocol.ts'
 
 const ENTRY = new URL('./entry.ts', import.meta.url)
 /** Grace on top of the sum of stage timeouts before the watchdog declares the isolate hung. */
@@ -26,8 +32,11 @@ export interface IsolateOptions {
 export interface IsolateHandle {
   readonly variant: string
   readonly isolation: Isolation
-  /** Replays one recording; resolves with a trace (a failed replay is a trace with `failure`). */
-  replay(recording: Recording, seed: number): Promise<Trace>
+  /**
+   * Replays one recording; resolves with a trace (a failed replay is a trace with `failure`). `recordingJson`
+   * is `JSON.stringify(recording)` when the caller already has it (a replayer serializes once for all variants).
+   */
+  replay(recording: Recording, seed: number, recordingJson?: string): Promise<Trace>
   close(): Promise<void>
 }
 
@@ -75,16 +84,15 @@ export function createIsolate(
   return {
     variant: variant.name,
     isolation,
-    async replay(recording, seed) {
+    async replay(recording, seed, recordingJson = JSON.stringify(recording)) {
       const isolate = await ensure()
       const id = nextId++
-      const request: ToIsolate = {
+      const request: ReplayMessage = {
         type: 'replay',
         id,
-        recording,
+        recordingJson,
         variant: { name: variant.name, config: variant.config },
         seed,
-        ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}),
       }
       const outcome = await isolate.run(request)
       if (outcome.kind === 'trace') return outcome.trace
@@ -104,7 +112,7 @@ type RunOutcome = { kind: 'trace'; trace: Trace } | { kind: 'dead'; error: Seria
 
 interface Live {
   pipelineName: string
-  run(request: Extract<ToIsolate, { type: 'replay' }>): Promise<RunOutcome>
+  run(request: ReplayMessage): Promise<RunOutcome>
   stop(): Promise<void>
   kill(): Promise<void>
 }
@@ -124,10 +132,25 @@ async function start(
   options: IsolateOptions,
 ): Promise<Live> {
   const output = options.output ?? process.stderr
-  const init: IsolateInit = { pipeline }
-  const channel = isolation === 'worker' ? workerChannel(init, output) : processChannel(init, variant, output)
+  const init: IsolateInit = { pipeline, ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}) }
+  // A worker shares memory: it notes the running stage there instead of sending a message per stage.
+  const shared = isolation === 'worker' ? new SharedArrayBuffer(STAGE_PROGRESS.bytes) : undefined
+  const progress = shared ? new Int32Array(shared) : undefined
+  const channel = shared
+    ? workerChannel({ ...init, progress: shared }, output)
+    : processChannel(init, variant, output)
 
   let pending: { id: number; resolve: (outcome: RunOutcome) => void; stage: string | undefined } | undefined
+  let stageNames: string[] = []
+  /** The stage the pending replay is running, from shared memory (worker) or the last `stage` message (process). */
+  const runningStage = (): string | undefined => {
+    if (!pending) return undefined
+    if (progress && Atomics.load(progress, STAGE_PROGRESS.replay) === pending.id) {
+      const index = Atomics.load(progress, STAGE_PROGRESS.stage)
+      return index > 0 ? stageNames[index - 1] : undefined
+    }
+    return pending.stage
+  }
   let watchdog: NodeJS.Timeout | undefined
   let stageTimeouts = 0
   let isReady = false
@@ -153,6 +176,7 @@ async function start(
       if (message.type === 'ready') {
         clearTimeout(timer)
         isReady = true
+        stageNames = message.pipeline.stages.map((s) => s.name)
         stageTimeouts = message.pipeline.stages.reduce((sum, s) => sum + s.timeoutMs, 0)
         resolve(message.pipeline)
       } else if (message.type === 'fatal') {
@@ -169,13 +193,14 @@ async function start(
     })
     channel.onExit((reason) => {
       clearTimeout(timer)
+      const stage = runningStage()
       const error = serializeError(
         new ParallaxError(
           'PARALLAX_ISOLATE_CRASHED',
           `Failed to replay under ${variant.name}: the ${isolation} isolate ${reason}.`,
           {
-            hint: pending?.stage
-              ? `It was running stage ${pending.stage}; look for process.exit or a native crash there.`
+            hint: stage
+              ? `It was running stage ${stage}; look for process.exit or a native crash there.`
               : 'Run the pipeline module on its own to see whether it exits while loading.',
           },
         ),
@@ -194,7 +219,7 @@ async function start(
         pending = { id: request.id, resolve, stage: undefined }
         const limit = stageTimeouts + WATCHDOG_GRACE_MS
         watchdog = setTimeout(() => {
-          const stage = pending?.stage ?? 'before the first stage'
+          const stage = runningStage() ?? 'before the first stage'
           die(
             serializeError(
               new ParallaxError(

@@ -29,26 +29,18 @@ export interface ExchangeBook {
 }
 
 /**
- * Indexes a recording's outbound exchanges by canonical request.
+ * Indexes a recording's outbound exchanges by canonical request, on the first call (a replay that makes none
+ * pays nothing).
  * @example const book = createExchangeBook(recording); book.take(request)
  */
 export function createExchangeBook(recording: Recording): ExchangeBook {
-  const queues = new Map<string, number[]>()
-  recording.outbound.forEach((exchange, index) => {
-    const key = requestKey({
-      method: exchange.request.method.toUpperCase(),
-      normalizedUrl: normalizeUrl(exchange.request.url),
-      bodySha256: exchange.request.body?.sha256 ?? EMPTY_BODY_SHA256,
-    })
-    const queue = queues.get(key)
-    if (queue) queue.push(index)
-    else queues.set(key, [index])
-  })
+  let queues: Map<string, number[]> | undefined
   const used = new Map<string, number>()
   let consumed = 0
 
   return {
     take(request) {
+      queues ??= indexExchanges(recording.outbound, request)
       const digest = requestDigest(request)
       const key = requestKey(request)
       const queue = queues.get(key)
@@ -70,4 +62,22 @@ export function createExchangeBook(recording: Recording): ExchangeBook {
     },
     consumed: () => consumed,
   }
+}
+
+/** The recorded occurrences of each request key, in recorded order. */
+function indexExchanges(exchanges: readonly Exchange[], first: OutboundRequest): Map<string, number[]> {
+  const queues = new Map<string, number[]>()
+  exchanges.forEach((exchange, index) => {
+    const { url } = exchange.request
+    const key = requestKey({
+      method: exchange.request.method.toUpperCase(),
+      // A recorded URL spelled exactly like the first request's normalizes the same: reuse it.
+      normalizedUrl: url === first.url ? first.normalizedUrl : normalizeUrl(url),
+      bodySha256: exchange.request.body?.sha256 ?? EMPTY_BODY_SHA256,
+    })
+    const queue = queues.get(key)
+    if (queue) queue.push(index)
+    else queues.set(key, [index])
+  })
+  return queues
 }

@@ -15,15 +15,28 @@ type Translate = (error: unknown) => unknown
 
 /**
  * Wraps the client entry points (install after msw, so msw's own patches run inside the scope);
- * `translate` turns msw's network errors back into the ParallaxError behind them.
- * @example runClientsInFrameworkScope(patches, (error) => error)
+ * `translate` turns msw's network errors back into the ParallaxError behind them. `nativeFetch`, the global
+ * fetch from before msw listened, takes the calls that go over undici's global dispatcher (a URL and no
+ * dispatcher of their own): the replay dispatcher answers those, and msw's fetch wrapper would only copy the
+ * request on the way (through its recording Request and Headers proxies). A call with a dispatcher of its
+ * own, or a Request that may carry one, still goes through msw.
+ * @example runClientsInFrameworkScope(patches, (error) => error, fetchBeforeMsw)
  */
-export function runClientsInFrameworkScope(patches: PatchRegistry, translate: Translate): void {
+export function runClientsInFrameworkScope(
+  patches: PatchRegistry,
+  translate: Translate,
+  nativeFetch?: typeof globalThis.fetch,
+): void {
   const fetch = globalThis.fetch
   patches.replace(globalThis, 'fetch', function fetchInFrameworkScope(input, init) {
+    const viaGlobalDispatcher =
+      nativeFetch !== undefined &&
+      (typeof input === 'string' || input instanceof URL) &&
+      (init as { dispatcher?: unknown } | undefined)?.dispatcher == null
+    const client = viaGlobalDispatcher ? nativeFetch : fetch
     // The caller's `await` resumes in the caller's own scope: only the library work runs in ours.
     return runInFrameworkScope(() =>
-      fetch(input, init).catch((error: unknown) => {
+      client(input, init).catch((error: unknown) => {
         const failure = translate(error)
         if (failure !== error && error instanceof TypeError) error.cause = failure
         throw error

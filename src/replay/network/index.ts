@@ -3,7 +3,10 @@
  * dispatcher and global fetch, raw sockets refused).
  */
 export {
+  installReplayNetwork,
   type RecordedNetwork,
+  type ReplayNetwork,
+  type ReplayNetworkOptions,
   type ServeFromRecordingOptions,
   serveFromRecording,
 } from './serve-from-recording.ts'

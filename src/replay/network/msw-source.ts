@@ -15,7 +15,8 @@ import { toFetchResponse } from './recorded-response.ts'
 export type ClientErrorTranslator = (error: unknown) => unknown
 
 /**
- * Starts msw with the recording behind it; `patches.restore()` closes it.
+ * Starts msw, once per network installation, answering from whichever recording `context` serves;
+ * `patches.restore()` closes it.
  * @example const translate = listenWithMsw(context, patches)
  */
 export function listenWithMsw(context: NetworkContext, patches: PatchRegistry): ClientErrorTranslator {

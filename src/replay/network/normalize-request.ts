@@ -2,7 +2,7 @@
  * The canonical form of an outbound request, shared by matching and by the trace's request digest:
  * two requests are the same call exactly when their method, normalized URL and body bytes agree.
  */
-import { createHash } from 'node:crypto'
+import { createHash, hash } from 'node:crypto'
 import type { HeaderList } from '../../recording/types.ts'
 
 /** An outbound request as parallax compares it, whichever client sent it. */
@@ -50,7 +50,7 @@ export function outboundRequest(
     normalizedUrl: normalizeUrl(url),
     headers,
     body,
-    bodySha256: body.byteLength === 0 ? EMPTY_SHA256 : createHash('sha256').update(body).digest('hex'),
+    bodySha256: body.byteLength === 0 ? EMPTY_SHA256 : hash('sha256', body, 'hex'),
   }
 }
 
@@ -77,7 +77,7 @@ export function requestDigest(
     method: request.method,
     url: request.normalizedUrl,
   })
-  return createHash('sha256').update(canonical).digest('hex')
+  return hash('sha256', canonical, 'hex')
 }
 
 /** The SHA-256 of an absent body, for recorded requests without one. */

@@ -88,6 +88,22 @@ export function refusedConnectionError(url: string, digest: string): ParallaxErr
   )
 }
 
+/**
+ * The error for a call made while no recording is being served: work a stage left running after its
+ * replay ended (a timer, an unawaited promise) that reaches the network between two recordings.
+ * @example idleCallError(request, digest)
+ */
+export function idleCallError(request: OutboundRequest, digest: string): ParallaxError {
+  return new ParallaxError(
+    'PARALLAX_OUTBOUND_UNMATCHED',
+    `Failed to replay outbound call ${request.method} ${request.url}: it was made after its replay ended, when no recording is being served.`,
+    {
+      hint: 'A stage left work running when it returned (a timer or a promise nobody awaits): await it inside the stage.',
+      details: { request: requestDetails(request, digest) },
+    },
+  )
+}
+
 function requestDetails(request: OutboundRequest, digest: string): Record<string, unknown> {
   return {
     method: request.method,

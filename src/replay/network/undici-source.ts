@@ -1,20 +1,16 @@
 /**
  * The undici global dispatcher (used by the undici package's request/fetch and by Node's global fetch)
  * answered by a MockAgent fed from the recording. The dispatcher matches the request itself first,
- * so the MockAgent only ever replies to a matched call, and re-chunks the reply as production sent it.
+ * so the MockAgent only ever replies to a matched call; the reply is re-chunked as production sent it
+ * (rechunking-handler.ts).
  */
 import { Dispatcher, getGlobalDispatcher, MockAgent, setGlobalDispatcher } from 'undici'
-import type { Exchange, HeaderList, RecordedResponse, Recording } from '../../recording/types.ts'
+import type { Exchange, HeaderList } from '../../recording/types.ts'
 import { runInFrameworkScope } from '../framework-scope.ts'
 import type { PatchRegistry } from '../patches.ts'
 import type { NetworkContext } from './network-context.ts'
-import {
-  headerRecord,
-  incompleteStreamError,
-  isNullBodyStatus,
-  responseChunks,
-  statusText,
-} from './recorded-response.ts'
+import { rechunkingHandler } from './rechunking-handler.ts'
+import { headerRecord } from './recorded-response.ts'
 
 /** undici's global dispatcher slots: `.2` for undici ≥ 8, `.1` for the undici bundled with Node (global fetch). */
 const DISPATCHER_SLOTS = [Symbol.for('undici.globalDispatcher.2'), Symbol.for('undici.globalDispatcher.1')]
@@ -25,30 +21,27 @@ type Handler = Dispatcher.DispatchHandler
 type DispatchOptions = Dispatcher.DispatchOptions & { [kExchange]?: Exchange }
 
 /**
- * Installs the replay dispatcher as undici's global dispatcher; `patches.restore()` puts the previous one back.
- * @example installReplayDispatcher(recording, context, patches)
+ * Installs the replay dispatcher as undici's global dispatcher, once per network installation: one MockAgent
+ * whose one persistent interceptor answers every origin outside allowHosts with the exchange the dispatcher
+ * matched, whichever recording is being served; `patches.restore()` puts the previous dispatcher back.
+ * @example installReplayDispatcher(context, patches)
  */
-export function installReplayDispatcher(
-  recording: Recording,
-  context: NetworkContext,
-  patches: PatchRegistry,
-): void {
+export function installReplayDispatcher(context: NetworkContext, patches: PatchRegistry): void {
   const agent = new MockAgent()
   agent.disableNetConnect()
   agent.enableNetConnect((host: string) => {
     const [name = '', port] = splitHost(host)
     return context.isAllowed(name, port)
   })
-  const origins = new Set(recording.outbound.map((exchange) => new URL(exchange.request.url).origin))
-  for (const origin of origins) {
-    const url = new URL(origin)
-    if (context.isAllowed(url.hostname, url.port || defaultPort(url))) continue
-    agent
-      .get(origin)
-      .intercept({ path: () => true, method: () => true })
-      .reply((options) => mockReply((options as DispatchOptions)[kExchange]))
-      .persist()
-  }
+  // MockAgent keeps one pool per origin that matches, sharing this interceptor: set up once, not per recording.
+  agent
+    .get((origin: string) => {
+      const url = new URL(origin)
+      return !context.isAllowed(url.hostname, url.port || defaultPort(url))
+    })
+    .intercept({ path: () => true, method: () => true })
+    .reply((options) => mockReply((options as DispatchOptions)[kExchange]))
+    .persist()
   const dispatcher = new ReplayDispatcher(agent, context)
   const global = globalThis as unknown as Record<symbol, unknown>
   // getGlobalDispatcher() first: undici installs its default Agent lazily, and we must restore a real one.
@@ -110,62 +103,12 @@ function mockReply(exchange: Exchange | undefined) {
   if (!exchange)
     throw new Error('[parallax] A replayed undici request reached the mock without its exchange.')
   const { response } = exchange
-  const data = isNullBodyStatus(response.status) ? '' : Buffer.concat(responseChunks(response))
-  return { statusCode: response.status, data, responseOptions: { headers: headerRecord(response.headers) } }
-}
-
-/**
- * Wraps the client's handler so the one body buffer MockAgent delivers arrives in the recorded chunks,
- * one chunk per event-loop turn: undici's body stream coalesces chunks pushed in the same turn.
- */
-function rechunkingHandler(inner: Handler, response: RecordedResponse): Handler {
-  const wrapped: Handler = {
-    onRequestStart: (controller, context) => inner.onRequestStart?.(controller, context),
-    onRequestUpgrade: (controller, status, headers, socket) =>
-      inner.onRequestUpgrade?.(controller, status, headers, socket),
-    onResponseStart: (controller, status, headers) =>
-      inner.onResponseStart?.(controller, status, headers, statusText(response)),
-    // The recorded chunks are delivered from onResponseEnd, which MockAgent calls right after this.
-    onResponseData: () => {},
-    onResponseEnd: (controller, trailers) => {
-      void deliverChunks(inner, controller, response, trailers)
-    },
-    onResponseError: (controller, error) => inner.onResponseError?.(controller, error),
+  // No body here: the rechunking handler drops what MockAgent delivers and sends the recorded chunks itself.
+  return {
+    statusCode: response.status,
+    data: '',
+    responseOptions: { headers: headerRecord(response.headers) },
   }
-  // MockAgent drives body hooks only when the handler has them; keep that shape.
-  const legacy = inner as Handler & { onBodySent?: (chunk: unknown) => void; onRequestSent?: () => void }
-  const hooks = wrapped as typeof legacy
-  if (legacy.onBodySent) hooks.onBodySent = (chunk) => legacy.onBodySent?.(chunk)
-  if (legacy.onRequestSent) hooks.onRequestSent = () => legacy.onRequestSent?.()
-  return wrapped
-}
-
-type Controller = Parameters<NonNullable<Handler['onResponseEnd']>>[0]
-
-async function deliverChunks(
-  inner: Handler,
-  controller: Controller,
-  response: RecordedResponse,
-  trailers: Parameters<NonNullable<Handler['onResponseEnd']>>[1],
-): Promise<void> {
-  try {
-    for (const chunk of isNullBodyStatus(response.status) ? [] : responseChunks(response)) {
-      await nextTurn()
-      if (controller.aborted) return
-      inner.onResponseData?.(controller, chunk)
-    }
-    await nextTurn()
-    if (controller.aborted) return
-    if (response.incomplete === undefined) inner.onResponseEnd?.(controller, trailers)
-    else inner.onResponseError?.(controller, incompleteStreamError(response.incomplete))
-  } catch (error) {
-    inner.onResponseError?.(controller, error as Error)
-  }
-}
-
-/** One event-loop turn: an ordering step, not a delay (no clock involved). */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve))
 }
 
 async function readBody(body: unknown): Promise<Buffer> {

@@ -2,7 +2,8 @@
  * A streamed response replays in production's chunk sizes, and a broken or truncated one fails as recorded.
  */
 import http from 'node:http'
-import { request as undiciRequest } from 'undici'
+import { Writable } from 'node:stream'
+import { request as undiciRequest, stream as undiciStream } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
 import { exchange, recordingWith, type ServedNetwork, serve, UPSTREAM } from './network-fixtures.ts'
 
@@ -46,6 +47,64 @@ describe('serveFromRecording: chunking', () => {
         })
         .on('error', reject)
     })
+    expect(sizes).toEqual([11, 5, 6, 13])
+  })
+
+  it('serveFromRecording: a fetch reader that does promise work between reads still gets the recorded chunks', async () => {
+    served = serve(recordingWith([streamed()]))
+    const response = await fetch(`${UPSTREAM}/stream`)
+    const sizes: number[] = []
+    for await (const chunk of response.body!) {
+      sizes.push(chunk.byteLength)
+      for (let hop = 0; hop < 5; hop++) await Promise.resolve()
+    }
+    expect(sizes).toEqual([11, 5, 6, 13])
+  })
+
+  it('serveFromRecording: a fetch reader that waits for a timer between reads still gets every byte in order', async () => {
+    served = serve(recordingWith([streamed()]))
+    const response = await fetch(`${UPSTREAM}/stream`)
+    const parts: string[] = []
+    for await (const chunk of response.body!) {
+      parts.push(Buffer.from(chunk).toString())
+      await new Promise((resolve) => setTimeout(resolve, 1))
+    }
+    expect(parts.join('')).toBe('data: one\n\ndata: two\n\ndata: three\n\n')
+  })
+
+  it('serveFromRecording: a fetch reader that starts a turn late still gets the recorded chunks', async () => {
+    served = serve(recordingWith([streamed()]))
+    const response = await fetch(`${UPSTREAM}/stream`)
+    await new Promise((resolve) => setImmediate(resolve))
+    const reader = response.body!.getReader()
+    const sizes: number[] = []
+    for (let read = await reader.read(); !read.done; read = await reader.read())
+      sizes.push(read.value.byteLength)
+    expect(sizes).toEqual([11, 5, 6, 13])
+  })
+
+  it('serveFromRecording: undici.stream, which never pulls, writes the recorded chunks', async () => {
+    served = serve(recordingWith([streamed()]))
+    const sizes: number[] = []
+    await undiciStream(
+      `${UPSTREAM}/stream`,
+      { method: 'GET' },
+      () =>
+        new Writable({
+          write(chunk: Buffer, _encoding, callback) {
+            sizes.push(chunk.byteLength)
+            callback()
+          },
+        }),
+    )
+    expect(sizes).toEqual([11, 5, 6, 13])
+  })
+
+  it('serveFromRecording: undici.request body iterated chunk by chunk gives the recorded chunk sizes', async () => {
+    served = serve(recordingWith([streamed()]))
+    const { body } = await undiciRequest(`${UPSTREAM}/stream`)
+    const sizes: number[] = []
+    for await (const chunk of body) sizes.push((chunk as Buffer).byteLength)
     expect(sizes).toEqual([11, 5, 6, 13])
   })
 
