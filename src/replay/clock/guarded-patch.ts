@@ -2,8 +2,9 @@
  * The one shape every clock and randomness patch takes: framework code (and the code under test between
  * two recordings) passes straight through to the original, the code under test gets the controlled value.
  */
+
+import type { PatchRegistry } from '../../record/patch-registry.ts'
 import { inFrameworkScope } from '../framework-scope.ts'
-import type { PatchRegistry } from '../patches.ts'
 
 type AnyFunction = (...args: never[]) => unknown
 

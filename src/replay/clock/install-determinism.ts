@@ -21,10 +21,10 @@
  */
 import nodeCrypto from 'node:crypto'
 import { syncBuiltinESMExports } from 'node:module'
+import type { PatchRegistry } from '../../record/patch-registry.ts'
 import type { ParallaxError } from '../../recording/errors.ts'
 import type { Nondeterminism } from '../../recording/types.ts'
 import { inFrameworkScope } from '../framework-scope.ts'
-import type { PatchRegistry } from '../patches.ts'
 import { createViolationLog } from './determinism-violation.ts'
 import { type Controlled, patchGuarded } from './guarded-patch.ts'
 import { createRecordedFeed, type RecordedFeed } from './recorded-feed.ts'

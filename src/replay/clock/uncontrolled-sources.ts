@@ -4,7 +4,7 @@
  * so the run continues and its trace stays byte-identical.
  */
 import nodeCrypto from 'node:crypto'
-import type { PatchRegistry } from '../patches.ts'
+import type { PatchRegistry } from '../../record/patch-registry.ts'
 import type { ViolationLog } from './determinism-violation.ts'
 import { type Controlled, patchGuarded } from './guarded-patch.ts'
 import type { SeededRandom } from './seeded-random.ts'

@@ -7,12 +7,12 @@
 import { pipelineRequest } from '../../pipeline/request.ts'
 import { createTracer } from '../../pipeline/trace-run.ts'
 import type { Pipeline, Trace } from '../../pipeline/types.ts'
+import { createPatchRegistry } from '../../record/patch-registry.ts'
 import { bodyBytes } from '../../recording/body.ts'
 import { ParallaxError, type SerializedError, serializeError } from '../../recording/errors.ts'
 import type { Recording } from '../../recording/types.ts'
 import { installReplayDeterminism } from '../clock/index.ts'
 import { installReplayNetwork } from '../network/index.ts'
-import { createPatchRegistry } from '../patches.ts'
 
 export interface IsolateReplayRequest {
   recording: Recording
@@ -114,8 +114,8 @@ export function installReplayRuntime(options: ReplayRuntimeOptions = {}): Replay
       if (failure) trace.failure = failure
       return trace
     },
-    close: () => patches.restore(),
-    [Symbol.dispose]: () => patches.restore(),
+    close: () => patches[Symbol.dispose](),
+    [Symbol.dispose]: () => patches[Symbol.dispose](),
   }
   return runtime
 }

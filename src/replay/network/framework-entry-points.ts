@@ -7,8 +7,8 @@ import { AsyncResource } from 'node:async_hooks'
 import type { EventEmitter } from 'node:events'
 import http from 'node:http'
 import https from 'node:https'
+import type { PatchRegistry } from '../../record/patch-registry.ts'
 import { runInFrameworkScope } from '../framework-scope.ts'
-import type { PatchRegistry } from '../patches.ts'
 
 type AnyFunction = (...args: unknown[]) => unknown
 type Translate = (error: unknown) => unknown

@@ -4,10 +4,10 @@
  */
 import { http, passthrough } from 'msw'
 import { setupServer } from 'msw/node'
+import type { PatchRegistry } from '../../record/patch-registry.ts'
 import type { ParallaxError } from '../../recording/errors.ts'
 import type { HeaderList } from '../../recording/types.ts'
 import { runInFrameworkScope } from '../framework-scope.ts'
-import type { PatchRegistry } from '../patches.ts'
 import type { NetworkContext } from './network-context.ts'
 import { toFetchResponse } from './recorded-response.ts'
 

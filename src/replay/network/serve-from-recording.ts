@@ -7,9 +7,9 @@
  */
 
 import type { OutboundTrace } from '../../pipeline/types.ts'
+import type { PatchRegistry } from '../../record/patch-registry.ts'
 import type { ParallaxError } from '../../recording/errors.ts'
 import type { Recording } from '../../recording/types.ts'
-import type { PatchRegistry } from '../patches.ts'
 import { createExchangeBook } from './exchange-book.ts'
 import { runClientsInFrameworkScope } from './framework-entry-points.ts'
 import { listenWithMsw } from './msw-source.ts'

@@ -4,8 +4,8 @@
  * client end there), and during replay it may open a real connection only to an allowed host.
  */
 import net from 'node:net'
+import type { PatchRegistry } from '../../record/patch-registry.ts'
 import { inFrameworkScope } from '../framework-scope.ts'
-import type { PatchRegistry } from '../patches.ts'
 import type { NetworkContext } from './network-context.ts'
 import { outboundRequest, requestDigest } from './normalize-request.ts'
 import { refusedConnectionError } from './outbound-errors.ts'

@@ -5,9 +5,9 @@
  * (rechunking-handler.ts).
  */
 import { Dispatcher, getGlobalDispatcher, MockAgent, setGlobalDispatcher } from 'undici'
+import type { PatchRegistry } from '../../record/patch-registry.ts'
 import type { Exchange, HeaderList } from '../../recording/types.ts'
 import { runInFrameworkScope } from '../framework-scope.ts'
-import type { PatchRegistry } from '../patches.ts'
 import type { NetworkContext } from './network-context.ts'
 import { rechunkingHandler } from './rechunking-handler.ts'
 import { headerRecord } from './recorded-response.ts'

@@ -5,9 +5,9 @@
  */
 import { randomUUID } from 'node:crypto'
 import { parentPort, workerData } from 'node:worker_threads'
+import { createPatchRegistry } from '../../../src/record/patch-registry.ts'
 import type { Nondeterminism } from '../../../src/recording/types.ts'
 import { installDeterminism } from '../../../src/replay/clock/index.ts'
-import { createPatchRegistry } from '../../../src/replay/patches.ts'
 
 const { recorded, seed } = workerData as { recorded: Nondeterminism; seed: number }
 const OriginalDate = Date

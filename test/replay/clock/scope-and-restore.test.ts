@@ -1,9 +1,9 @@
 import nodeCrypto, * as cryptoNamespace from 'node:crypto'
 import httpModule, * as httpNamespace from 'node:http'
 import { describe, expect, it } from 'vitest'
+import { createPatchRegistry } from '../../../src/record/patch-registry.ts'
 import { installDeterminism } from '../../../src/replay/clock/index.ts'
 import { runInFrameworkScope } from '../../../src/replay/framework-scope.ts'
-import { createPatchRegistry } from '../../../src/replay/patches.ts'
 import { NOTHING_RECORDED, newDateMs, withDeterminism } from './with-determinism.ts'
 
 function identities() {

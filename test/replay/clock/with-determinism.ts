@@ -3,9 +3,9 @@
  * so a failing assertion never leaves the vitest worker's globals patched.
  */
 
+import { createPatchRegistry } from '../../../src/record/patch-registry.ts'
 import type { Nondeterminism } from '../../../src/recording/types.ts'
 import { type Determinism, installDeterminism } from '../../../src/replay/clock/index.ts'
-import { createPatchRegistry } from '../../../src/replay/patches.ts'
 
 export const NOTHING_RECORDED: Nondeterminism = { clock: [], random: [], uuids: [] }
 

@@ -4,11 +4,11 @@
  */
 
 import type { OutboundTrace } from '../../../src/pipeline/types.ts'
+import { createPatchRegistry, type PatchRegistry } from '../../../src/record/patch-registry.ts'
 import { bodyFromBytes } from '../../../src/recording/body.ts'
 import type { ParallaxError } from '../../../src/recording/errors.ts'
 import type { Exchange, HeaderList, RecordedResponse, Recording } from '../../../src/recording/types.ts'
 import { serveFromRecording } from '../../../src/replay/network/index.ts'
-import { createPatchRegistry, type PatchRegistry } from '../../../src/replay/patches.ts'
 
 export const UPSTREAM = 'http://upstream.invalid'
 
