@@ -97,6 +97,18 @@ describe('replay in isolates', () => {
     expect(trace!.failure).toMatchObject({ code: 'PARALLAX_VACUOUS_REPLAY' })
   })
 
+  it('replay: a replay whose last stage returns nothing is vacuous and fails', async () => {
+    const [trace] = await replayOnce([variant('local', { fault: 'no-result' })])
+    expect(trace!.failure).toMatchObject({ code: 'PARALLAX_VACUOUS_REPLAY' })
+    expect(trace!.failure!.message).toContain('shout')
+  })
+
+  it('replay: reading an uncontrolled nondeterminism source fails the replay with a determinism violation', async () => {
+    const [trace] = await replayOnce([variant('local', { fault: 'entropy' })])
+    expect(trace!.failure).toMatchObject({ code: 'PARALLAX_DETERMINISM_VIOLATION' })
+    expect(trace!.failure!.message).toContain('crypto.getRandomValues')
+  })
+
   it('replay: a variant with a time zone runs in a child process that sees it', async () => {
     const replayer = createReplayer({
       pipeline,

@@ -9,6 +9,7 @@ import { createTracer } from '../../pipeline/trace-run.ts'
 import type { Pipeline, Trace } from '../../pipeline/types.ts'
 import { createPatchRegistry } from '../../record/patch-registry.ts'
 import { bodyBytes } from '../../recording/body.ts'
+import { canonicalJson } from '../../recording/canonical.ts'
 import { ParallaxError, type SerializedError, serializeError } from '../../recording/errors.ts'
 import type { Recording } from '../../recording/types.ts'
 import { installReplayDeterminism } from '../clock/index.ts'
@@ -162,5 +163,20 @@ function replayFailure(
       ),
     )
   }
+  const last = trace.stages.at(-1)
+  if (ranToEnd && last?.outcome.kind === 'ok' && last.outcome.output.json === NO_RESULT) {
+    return serializeError(
+      new ParallaxError(
+        'PARALLAX_VACUOUS_REPLAY',
+        `Failed to replay ${trace.recordingId}: the last stage, ${last.name}, returned undefined, so there is no result to compare.`,
+        {
+          hint: `Make ${last.name} return what the service answers (or what it writes), not only perform it.`,
+        },
+      ),
+    )
+  }
   return undefined
 }
+
+/** How a stage output of `undefined` is captured. */
+const NO_RESULT = canonicalJson(undefined)
