@@ -92,7 +92,7 @@ const run = await runScenario(scenario, {
   onProgress: (done, total, outcome) =>
     say(`  ${done}/${total} ${outcome.recordingId}: ${statusOf(outcome.result)}`),
 })
-process.stdout.write(renderTerminal(run, { color, width: process.stdout.columns ?? 110, verbose: false }))
+process.stdout.write(renderTerminal(run, { color, width: process.stdout.columns || 110, verbose: false }))
 process.stdout.write(
   `\nThe same from the CLI, on the checked-in recordings:\n  npx parallax replay scenarios/copilot.ts\n  npx parallax replay scenarios/copilot.ts --json\n`,
 )

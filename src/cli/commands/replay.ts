@@ -65,7 +65,7 @@ async function replay(scenarioPath: string, flags: ReplayFlags): Promise<number>
     flags.color !== false && !flags.json && picocolors.isColorSupported && Boolean(process.stdout.isTTY)
   const text = flags.json
     ? renderJson(run)
-    : renderTerminal(run, { color, width: process.stdout.columns ?? 100, verbose: flags.verbose === true })
+    : renderTerminal(run, { color, width: process.stdout.columns || 100, verbose: flags.verbose === true })
   await new Promise<void>((resolve, reject) =>
     process.stdout.write(text, (error) => (error ? reject(error) : resolve())),
   )
