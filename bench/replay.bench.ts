@@ -7,7 +7,8 @@
  *   in-memory function (the recorded bytes in their recorded chunks);
  * - `side-by-side replay`: the real thing — both variants in their own worker threads, network from
  *   the recording through msw, clock and randomness fed from it, every stage's input and output
- *   captured canonically and hashed, then compared by the culprit rule (diffing only where hashes differ).
+ *   captured canonically and hashed, then compared by the culprit rule (diffing only where hashes differ),
+ *   recordings queued ahead in the isolates as `parallax replay` does (`replayer.replayAll`).
  *
  * Target: replay throughput ≥ 0.35× the baseline's, i.e. replay time ≤ 1 / 0.35 ≈ 2.86× baseline time.
  */
@@ -74,9 +75,9 @@ export async function run(): Promise<SuiteResult[]> {
   })
   const sideBySide = async () => {
     let diverging = 0
-    for (const { recording } of inputs) {
-      const [left, right] = (await replayer.replay(recording)) as [Trace, Trace]
-      if (left.failure || right.failure) throw new Error(`bench: replay of ${recording.id} failed`)
+    for await (const traces of replayer.replayAll(inputs.map(({ recording }) => recording))) {
+      const [left, right] = traces as [Trace, Trace]
+      if (left.failure || right.failure) throw new Error(`bench: replay of ${left.recordingId} failed`)
       if (compareTraces(left, right).divergence.kind !== 'none') diverging++
     }
     return diverging

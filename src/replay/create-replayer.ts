@@ -9,6 +9,8 @@ import type { Isolation, PipelineRef, Variant } from './types.ts'
 
 /** The seed used when none is given: replays are deterministic by default. */
 export const DEFAULT_SEED = 1
+/** Recordings queued ahead of the one being compared: enough to hide the round trip, little memory. */
+const DEFAULT_LOOKAHEAD = 2
 
 export interface ReplayerOptions extends IsolateOptions {
   pipeline: PipelineRef
@@ -21,6 +23,12 @@ export interface Replayer {
   readonly variants: ReadonlyArray<{ name: string; isolation: Isolation }>
   /** Replays one recording under every variant at once; traces come back in variant order. */
   replay(recording: Recording): Promise<Trace[]>
+  /**
+   * Replays recordings in order, yielding each one's traces (in variant order) as it completes, while the
+   * next `lookahead` recordings are already queued in the isolates: an isolate never idles while the caller
+   * compares the traces it just yielded.
+   */
+  replayAll(recordings: Iterable<Recording>, lookahead?: number): AsyncGenerator<Trace[]>
   /** Stops every isolate. */
   close(): Promise<void>
 }
@@ -46,6 +54,17 @@ export function createReplayer(options: ReplayerOptions): Replayer & AsyncDispos
       // Serialized once for every variant's isolate.
       const recordingJson = JSON.stringify(recording)
       return Promise.all(isolates.map((isolate) => isolate.replay(recording, seed, recordingJson)))
+    },
+    async *replayAll(recordings, lookahead = DEFAULT_LOOKAHEAD) {
+      const queued: Array<Promise<Trace[]>> = []
+      for (const recording of recordings) {
+        const next = replayer.replay(recording)
+        // A replay that rejects before it is awaited must not count as unhandled; it is rethrown in order.
+        next.catch(() => {})
+        queued.push(next)
+        if (queued.length > lookahead) yield await queued.shift()!
+      }
+      while (queued.length > 0) yield await queued.shift()!
     },
     close: async () => {
       await Promise.all(isolates.map((isolate) => isolate.close()))

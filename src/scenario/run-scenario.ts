@@ -93,8 +93,9 @@ export async function runScenario(
   const outcomes: RecordingOutcome[] = []
   let pipelineName = ''
   try {
+    const replays = replayer.replayAll(selected.map((entry) => entry.recording))
     for (const entry of selected) {
-      const traces = await replayer.replay(entry.recording)
+      const { value: traces } = await replays.next()
       const [left, right] = traces as [Trace, Trace]
       pipelineName ||= left.pipeline || right.pipeline
       const isolations = replayer.variants.map((v) => v.isolation) as [Isolation, Isolation]

@@ -80,6 +80,20 @@ describe('replay in isolates', () => {
     expect(child!.failure!.message).toContain('process')
   })
 
+  it('replay: recordings queued behind one that kills the isolate run on a fresh isolate, in order', async () => {
+    const replayer = createReplayer({ pipeline, variants: [variant('local', { fault: 'exit-on-boom' })] })
+    replayers.push(replayer)
+    const recordings = ['ada', 'boom', 'bob', 'cy'].map((name) => greetingRecording(name))
+    const traces: Trace[] = []
+    for await (const [trace] of replayer.replayAll(recordings, 3)) traces.push(trace!)
+    expect(traces.map((t) => [t.recordingId, t.failure?.code ?? 'ok'])).toEqual([
+      ['greet-ada', 'ok'],
+      ['greet-boom', 'PARALLAX_ISOLATE_CRASHED'],
+      ['greet-bob', 'ok'],
+      ['greet-cy', 'ok'],
+    ])
+  })
+
   it('replay: an unrecorded call swallowed by the stage still fails the replay, naming the closest recorded call', async () => {
     const [trace] = await replayOnce([variant('local', { fault: 'swallow-unrecorded' })])
     expect(trace!.failure).toMatchObject({ code: 'PARALLAX_OUTBOUND_UNMATCHED' })

@@ -81,11 +81,12 @@ export function createIsolate(
     return live
   }
 
-  return {
+  const handle: IsolateHandle = {
     variant: variant.name,
     isolation,
     async replay(recording, seed, recordingJson = JSON.stringify(recording)) {
-      const isolate = await ensure()
+      const current = ensure()
+      const isolate = await current
       const id = nextId++
       const request: ReplayMessage = {
         type: 'replay',
@@ -96,7 +97,9 @@ export function createIsolate(
       }
       const outcome = await isolate.run(request)
       if (outcome.kind === 'trace') return outcome.trace
-      live = undefined
+      if (live === current) live = undefined
+      // Sent behind a replay that killed the isolate: it never ran, so it runs again on a fresh one.
+      if (outcome.kind === 'requeue') return handle.replay(recording, seed, recordingJson)
       await isolate.kill()
       return failedTrace(recording, variant.name, isolate.pipelineName, outcome.error)
     },
@@ -106,9 +109,21 @@ export function createIsolate(
       if (current) await (await current.catch(() => undefined))?.stop()
     },
   }
+  return handle
 }
 
-type RunOutcome = { kind: 'trace'; trace: Trace } | { kind: 'dead'; error: SerializedError }
+type RunOutcome =
+  | { kind: 'trace'; trace: Trace }
+  | { kind: 'dead'; error: SerializedError }
+  /** The isolate died while this replay waited behind another one: it never started. */
+  | { kind: 'requeue' }
+
+/** A replay sent to the isolate and not answered yet; the isolate runs them one at a time, in order. */
+interface InFlight {
+  id: number
+  resolve: (outcome: RunOutcome) => void
+  stage: string | undefined
+}
 
 interface Live {
   pipelineName: string
@@ -140,10 +155,13 @@ async function start(
     ? workerChannel({ ...init, progress: shared }, output)
     : processChannel(init, variant, output)
 
-  let pending: { id: number; resolve: (outcome: RunOutcome) => void; stage: string | undefined } | undefined
+  // Replays are sent as soon as they are asked for, so the isolate never waits for the runner between two
+  // recordings; the first of `queue` is the one running, and the watchdog watches only that one.
+  const queue: InFlight[] = []
   let stageNames: string[] = []
   /** The stage the pending replay is running, from shared memory (worker) or the last `stage` message (process). */
   const runningStage = (): string | undefined => {
+    const pending = queue[0]
     if (!pending) return undefined
     if (progress && Atomics.load(progress, STAGE_PROGRESS.replay) === pending.id) {
       const index = Atomics.load(progress, STAGE_PROGRESS.stage)
@@ -159,8 +177,32 @@ async function start(
   const die = (error: SerializedError) => {
     dead ??= error
     clearTimeout(watchdog)
-    pending?.resolve({ kind: 'dead', error: dead })
-    pending = undefined
+    const [running, ...waiting] = queue.splice(0)
+    running?.resolve({ kind: 'dead', error: dead })
+    for (const entry of waiting) entry.resolve({ kind: 'requeue' })
+  }
+
+  const watch = () => {
+    clearTimeout(watchdog)
+    const running = queue[0]
+    if (!running) return
+    const limit = stageTimeouts + WATCHDOG_GRACE_MS
+    watchdog = setTimeout(() => {
+      const stage = runningStage() ?? 'before the first stage'
+      die(
+        serializeError(
+          new ParallaxError(
+            'PARALLAX_STAGE_TIMEOUT',
+            `Failed to replay under ${variant.name}: stage ${stage} blocked the isolate for more than ${limit} ms.`,
+            {
+              hint: `Look for a synchronous loop in ${stage}; the isolate was stopped.`,
+              details: { stage, limitMs: limit },
+            },
+          ),
+        ),
+      )
+      void channel.kill()
+    }, limit)
   }
 
   const ready = new Promise<{ name: string }>((resolve, reject) => {
@@ -183,12 +225,11 @@ async function start(
         clearTimeout(timer)
         if (!isReady) reject(rebuild(message.error))
         die(message.error)
-      } else if (message.type === 'stage' && pending?.id === message.id) {
-        pending.stage = message.name
-      } else if (message.type === 'trace' && pending?.id === message.id) {
-        clearTimeout(watchdog)
-        pending.resolve({ kind: 'trace', trace: message.trace })
-        pending = undefined
+      } else if (message.type === 'stage' && queue[0]?.id === message.id) {
+        queue[0].stage = message.name
+      } else if (message.type === 'trace' && queue[0]?.id === message.id) {
+        queue.shift()?.resolve({ kind: 'trace', trace: message.trace })
+        watch()
       }
     })
     channel.onExit((reason) => {
@@ -216,24 +257,8 @@ async function start(
     run(request) {
       if (dead) return Promise.resolve({ kind: 'dead', error: dead })
       return new Promise<RunOutcome>((resolve) => {
-        pending = { id: request.id, resolve, stage: undefined }
-        const limit = stageTimeouts + WATCHDOG_GRACE_MS
-        watchdog = setTimeout(() => {
-          const stage = runningStage() ?? 'before the first stage'
-          die(
-            serializeError(
-              new ParallaxError(
-                'PARALLAX_STAGE_TIMEOUT',
-                `Failed to replay under ${variant.name}: stage ${stage} blocked the isolate for more than ${limit} ms.`,
-                {
-                  hint: `Look for a synchronous loop in ${stage}; the isolate was stopped.`,
-                  details: { stage, limitMs: limit },
-                },
-              ),
-            ),
-          )
-          void channel.kill()
-        }, limit)
+        queue.push({ id: request.id, resolve, stage: undefined })
+        if (queue.length === 1) watch()
         channel.send(request)
       })
     },
