@@ -25,11 +25,11 @@ export async function main(argv: string[]): Promise<number> {
     .showSuggestionAfterError(true)
     .addHelpText('after', `\n${EXIT_CODES_HELP}`)
     .exitOverride()
-    .configureOutput({ writeErr: () => {} })
+    .configureOutput({ outputError: () => {} })
   program.addCommand(
     replayCommand()
       .exitOverride()
-      .configureOutput({ writeErr: () => {} }),
+      .configureOutput({ outputError: () => {} }),
   )
   try {
     await program.parseAsync(argv, { from: 'user' })
@@ -41,6 +41,8 @@ export async function main(argv: string[]): Promise<number> {
 
 function report(error: unknown): number {
   if (error instanceof CommanderError) {
+    // Help asked for exits 0; help shown because no command was given (already on stderr) is a usage error.
+    if (error.code === 'commander.help' && error.exitCode !== 0) return EXIT.usage
     if (
       error.code === 'commander.helpDisplayed' ||
       error.code === 'commander.version' ||

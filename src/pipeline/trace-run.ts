@@ -92,7 +92,13 @@ export function createTracer(pipeline: Pipeline, options: TracerOptions): Tracer
           trace.outcome = errorOutcome(result.error)
           break
         }
-        captured = captureValue(result.value)
+        try {
+          captured = captureValue(result.value)
+        } catch (error) {
+          // An output parallax cannot capture (nested too deep) ends the run like a throw, with the reason.
+          trace.outcome = errorOutcome(error)
+          break
+        }
         trace.outcome = { kind: 'ok', output: captured }
         value = result.value
       }

@@ -2,12 +2,15 @@
  * Wraps the clock and randomness so that the values read inside an inbound request's context are
  * appended to its recording. The wrappers return exactly the real values: recording changes nothing.
  */
+import nodeCrypto from 'node:crypto'
+import { syncBuiltinESMExports } from 'node:module'
 import type { Nondeterminism } from '../recording/types.ts'
 import type { PatchRegistry } from './patch-registry.ts'
 import type { RecorderRuntime } from './recorder-runtime.ts'
 
 /**
- * Installs the wrappers of `Date.now`, `new Date()`, `Math.random` and `crypto.randomUUID` into `patches`.
+ * Installs the wrappers of `Date.now`, `new Date()`, `Date()`, `Math.random` and `randomUUID` (the global
+ * `crypto` and `node:crypto`, named ESM imports included) into `patches`: the same sources replay feeds.
  * @example installNondeterminismHooks(runtime, patches) // undone by patches.restore()
  */
 export function installNondeterminismHooks(runtime: RecorderRuntime, patches: PatchRegistry): void {
@@ -17,6 +20,7 @@ export function installNondeterminismHooks(runtime: RecorderRuntime, patches: Pa
   const currentRandom = Math.random
   const currentCrypto = globalThis.crypto
   const currentRandomUUID = currentCrypto.randomUUID
+  const currentNodeRandomUUID = nodeCrypto.randomUUID
 
   const record = <K extends 'clock' | 'random' | 'uuids'>(kind: K, value: Nondeterminism[K][number]) => {
     try {
@@ -42,6 +46,12 @@ export function installNondeterminismHooks(runtime: RecorderRuntime, patches: Pa
       recordClock(value)
       return Reflect.construct(target, [value], newTarget)
     },
+    // `Date()` called as a function reads the clock too and returns the time as a string.
+    apply() {
+      const value = currentNow.call(RealDate)
+      recordClock(value)
+      return String(new RealDate(value))
+    },
   })
   patches.replace(globalThis, 'Date', RecordingDate)
   patches.replace(Math, 'random', function random() {
@@ -54,4 +64,14 @@ export function installNondeterminismHooks(runtime: RecorderRuntime, patches: Pa
     record('uuids', value)
     return value
   })
+  // Named imports of node:crypto (`import { randomUUID } from 'node:crypto'`) see the module object's
+  // property only once the ESM bindings are synced: after installing, and again after restoring (this
+  // deferred step unwinds after the property is put back).
+  patches.defer(() => syncBuiltinESMExports())
+  patches.replace(nodeCrypto, 'randomUUID', function randomUUID(options?: nodeCrypto.RandomUUIDOptions) {
+    const value = currentNodeRandomUUID.call(nodeCrypto, options)
+    record('uuids', value)
+    return value
+  })
+  syncBuiltinESMExports()
 }

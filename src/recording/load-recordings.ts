@@ -5,7 +5,7 @@
  */
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { ParallaxError } from './errors.ts'
+import { isParallaxError, ParallaxError } from './errors.ts'
 import type { LoadedRecording, LoadRecordingsResult } from './recording-store.ts'
 import { describeFirstIssue, parseRecording, segmentHeaderSchema } from './schema.ts'
 import { jsonNestsDeeperThan, readSegmentLines, SEGMENT_LIMITS, type SegmentLine } from './segment-lines.ts'
@@ -135,7 +135,7 @@ async function loadSegment(
       seen.set(recording.id, loaded)
       result.recordings.push(loaded)
     } catch (error) {
-      if (!(error instanceof ParallaxError)) throw error
+      if (!isParallaxError(error)) throw error
       result.errors.push(error)
     }
   }

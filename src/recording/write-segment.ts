@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto'
 import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import packageJson from '../../package.json' with { type: 'json' }
-import { ParallaxError } from './errors.ts'
+import { isParallaxError, ParallaxError } from './errors.ts'
 import type { WriteSegmentOptions } from './recording-store.ts'
 import { describeFirstIssue, recordingSchema } from './schema.ts'
 import { SEGMENT_LIMITS } from './segment-lines.ts'
@@ -67,7 +67,7 @@ export async function writeSegment(
   } catch (error) {
     await handle?.close().catch(() => {})
     await rm(temp, { force: true }).catch(() => {})
-    if (error instanceof ParallaxError) throw error
+    if (isParallaxError(error)) throw error
     throw new ParallaxError(
       'PARALLAX_WRITE_FAILED',
       `Failed to write segment ${file}: ${(error as Error).message}.`,

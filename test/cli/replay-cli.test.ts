@@ -124,6 +124,14 @@ describe('parallax replay (CLI)', () => {
     expect(await readdir(dir)).toEqual(before)
   })
 
+  it('cli: no command at all is a usage error: help on stderr, exit 2', async () => {
+    const { code, stdout, stderr } = await parallax([])
+    expect(code).toBe(2)
+    expect(stdout).toBe('')
+    expect(stderr).toContain('Usage: parallax')
+    expect(stderr).toContain('replay')
+  })
+
   it('cli: --help lists the replay command and the exit codes', async () => {
     const { code, stdout } = await parallax(['replay', '--help'])
     expect(code).toBe(0)

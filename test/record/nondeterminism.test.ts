@@ -1,3 +1,4 @@
+import { randomUUID as nodeRandomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { readAll, recorderFixture, sendJson, startLoopback, streamingDependency } from './loopback.ts'
 
@@ -31,6 +32,22 @@ describe('record: nondeterminism', () => {
     })
     expect(seen['fixedIsDate']).toBe(true)
     expect(seen['utc']).toBe(Date.UTC(2020, 0, 1))
+  })
+
+  it('createRecorder: records Date() called as a function and randomUUID imported from node:crypto', async () => {
+    using fixture = recorderFixture()
+    await using app = await startLoopback(
+      fixture.recorder.wrap((_req, res) => {
+        const text = Date()
+        const uuid = nodeRandomUUID()
+        sendJson(res, 200, { text, uuid })
+      }),
+    )
+    const seen = (await (await fetch(app.url)).json()) as { text: string; uuid: string }
+    const [recording] = await fixture.settle()
+    expect(recording!.nondeterminism.clock).toHaveLength(1)
+    expect(String(new Date(recording!.nondeterminism.clock[0]!))).toBe(seen.text)
+    expect(recording!.nondeterminism.uuids).toEqual([seen.uuid])
   })
 
   it('createRecorder: keeps the reads of two concurrent requests apart', async () => {

@@ -90,7 +90,9 @@ async function main(): Promise<void> {
         { onStageStart: stageNotifier(id) },
       )
       transport.send({ type: 'trace', id, trace })
-    }, fatal)
+    })
+    // A replay that throws is reported as it happens; the runner then fails it and requeues the rest.
+    queue = queue.catch(fatal)
   })
 }
 

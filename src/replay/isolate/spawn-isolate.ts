@@ -6,7 +6,13 @@
 import { type ChildProcess, fork } from 'node:child_process'
 import { Worker } from 'node:worker_threads'
 import type { Trace } from '../../pipeline/types.ts'
-import { ParallaxError, type SerializedError, serializeError } from '../../recording/errors.ts'
+import {
+  deserializeError,
+  isParallaxError,
+  ParallaxError,
+  type SerializedError,
+  serializeError,
+} from '../../recording/errors.ts'
 import type { Recording } from '../../recording/types.ts'
 import type { Isolation, PipelineRef, Variant } from '../types.ts'
 import {
@@ -21,6 +27,8 @@ const ENTRY = new URL('./entry.ts', import.meta.url)
 /** Grace on top of the sum of stage timeouts before the watchdog declares the isolate hung. */
 const WATCHDOG_GRACE_MS = 5_000
 const READY_TIMEOUT_MS = 30_000
+/** How long a closing isolate may take to exit on its own (open handles in the pipeline module) before it is killed. */
+const STOP_GRACE_MS = 2_000
 
 export interface IsolateOptions {
   /** Hosts the variant may really reach during replay (none by default). */
@@ -99,7 +107,10 @@ export function createIsolate(
       if (outcome.kind === 'trace') return outcome.trace
       if (live === current) live = undefined
       // Sent behind a replay that killed the isolate: it never ran, so it runs again on a fresh one.
-      if (outcome.kind === 'requeue') return handle.replay(recording, seed, recordingJson)
+      if (outcome.kind === 'requeue') {
+        void isolate.kill()
+        return handle.replay(recording, seed, recordingJson)
+      }
       await isolate.kill()
       return failedTrace(recording, variant.name, isolate.pipelineName, outcome.error)
     },
@@ -175,11 +186,16 @@ async function start(
   let dead: SerializedError | undefined
 
   const die = (error: SerializedError) => {
+    const first = dead === undefined
     dead ??= error
     clearTimeout(watchdog)
     const [running, ...waiting] = queue.splice(0)
     running?.resolve({ kind: 'dead', error: dead })
     for (const entry of waiting) entry.resolve({ kind: 'requeue' })
+    // Died with nothing running (a stray timer of the last replay threw): no trace can carry the reason.
+    if (first && isReady && !running) {
+      output.write(`[parallax] The ${variant.name} isolate stopped between two replays: ${error.message}\n`)
+    }
   }
 
   const watch = () => {
@@ -193,7 +209,7 @@ async function start(
         serializeError(
           new ParallaxError(
             'PARALLAX_STAGE_TIMEOUT',
-            `Failed to replay under ${variant.name}: stage ${stage} blocked the isolate for more than ${limit} ms.`,
+            `Failed to replay under ${variant.name}: stage ${stage} blocked the isolate for ${limit} ms (the sum of the stage timeouts plus ${WATCHDOG_GRACE_MS} ms).`,
             {
               hint: `Look for a synchronous loop in ${stage}; the isolate was stopped.`,
               details: { stage, limitMs: limit },
@@ -250,12 +266,17 @@ async function start(
       die(error)
     })
   })
-  const info = await ready
+  const info = await ready.catch(async (error: unknown) => {
+    // A module that failed to load may still hold timers or servers: never leave its isolate running.
+    await channel.kill()
+    throw error
+  })
 
   return {
     pipelineName: info.name,
     run(request) {
-      if (dead) return Promise.resolve({ kind: 'dead', error: dead })
+      // Died between two replays: this one never started, so it runs on a fresh isolate.
+      if (dead) return Promise.resolve({ kind: 'requeue' })
       return new Promise<RunOutcome>((resolve) => {
         queue.push({ id: request.id, resolve, stage: undefined })
         if (queue.length === 1) watch()
@@ -267,10 +288,13 @@ async function start(
   }
 }
 
+/** The error an isolate sent back, as a ParallaxError: its own when it was one, ISOLATE_CRASHED around it otherwise. */
 function rebuild(error: SerializedError): Error {
-  return Object.assign(new ParallaxError('PARALLAX_ISOLATE_CRASHED', error.message, { hint: error.hint }), {
-    code: error.code ?? 'PARALLAX_ISOLATE_CRASHED',
-    stack: error.stack,
+  const rebuilt = deserializeError(error)
+  if (isParallaxError(rebuilt)) return rebuilt
+  return new ParallaxError('PARALLAX_ISOLATE_CRASHED', `Failed to start the isolate: ${error.message}`, {
+    hint: 'Run the pipeline module on its own to see the error.',
+    cause: rebuilt,
   })
 }
 
@@ -292,7 +316,8 @@ function workerChannel(init: IsolateInit, output: NodeJS.WritableStream): Channe
     stop: async () => {
       if (exited) return
       worker.postMessage({ type: 'close' } satisfies ToIsolate)
-      await new Promise((resolve) => worker.once('exit', resolve))
+      if (!(await exitsWithin(new Promise((resolve) => worker.once('exit', resolve)))))
+        await worker.terminate()
     },
     kill: async () => {
       if (!exited) await worker.terminate()
@@ -324,6 +349,8 @@ function processChannel(init: IsolateInit, variant: Variant, output: NodeJS.Writ
     stop: async () => {
       if (exited) return
       child.send({ type: 'close' } satisfies ToIsolate)
+      if (await exitsWithin(exitedPromise)) return
+      child.kill('SIGKILL')
       await exitedPromise
     },
     kill: async () => {
@@ -341,15 +368,13 @@ function isolateEnv(variant: Variant, init: IsolateInit): NodeJS.ProcessEnv {
     const value = process.env[key]
     if (value !== undefined) base[key] = value
   }
-  const locale = variant.locale
-    ? {
-        LC_ALL: `${variant.locale.replace('-', '_')}.UTF-8`,
-        LANG: `${variant.locale.replace('-', '_')}.UTF-8`,
-      }
-    : {}
+  const posixLocale = variant.locale ? `${variant.locale.replaceAll('-', '_')}.UTF-8` : undefined
+  const locale = posixLocale ? { LC_ALL: posixLocale, LANG: posixLocale } : {}
+  // The host's time zone unless the variant names one, as worker variants see it.
+  const tz = variant.tz ?? process.env['TZ']
   return {
     ...base,
-    TZ: variant.tz ?? 'UTC',
+    ...(tz === undefined ? {} : { TZ: tz }),
     ...locale,
     ...variant.env,
     PARALLAX_ISOLATE_INIT: JSON.stringify(init),
@@ -368,5 +393,18 @@ function failedTrace(recording: Recording, variant: string, pipeline: string, er
     outbound: { recorded: recording.outbound.length, consumed: 0, unmatched: [] },
     failure: error,
     timings: { stages: {}, totalMs: 0 },
+  }
+}
+
+/** True when `exited` settles within the stop grace; the timer is the host's, never a replay's patched one. */
+async function exitsWithin(exited: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const grace = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), STOP_GRACE_MS)
+  })
+  try {
+    return await Promise.race([exited.then(() => true as const), grace])
+  } finally {
+    clearTimeout(timer)
   }
 }

@@ -2,6 +2,7 @@
  * node:http / node:https (and any fetch sent over a dispatcher of its own) answered by msw: one
  * catch-all handler, so nothing is ever "unhandled" and nothing passes through unless its host is allowed.
  */
+
 import { http, passthrough } from 'msw'
 import { setupServer } from 'msw/node'
 import type { PatchRegistry } from '../../record/patch-registry.ts'
@@ -9,6 +10,7 @@ import type { ParallaxError } from '../../recording/errors.ts'
 import type { HeaderList } from '../../recording/types.ts'
 import { runInFrameworkScope } from '../framework-scope.ts'
 import type { NetworkContext } from './network-context.ts'
+import { defaultPort } from './normalize-request.ts'
 import { toFetchResponse } from './recorded-response.ts'
 
 /** Turns the network error a client received from msw back into the ParallaxError behind it. */
@@ -61,8 +63,4 @@ function errorResponseOf(error: unknown): Response | undefined {
   const symbol = Object.getOwnPropertySymbols(error).find((s) => s.description === 'kErrorResponse')
   const value = symbol ? (error as Record<symbol, unknown>)[symbol] : undefined
   return value instanceof Response ? value : undefined
-}
-
-function defaultPort(url: URL): string {
-  return url.protocol === 'https:' ? '443' : '80'
 }

@@ -19,7 +19,8 @@ export interface OutboundRequest {
   bodySha256: string
 }
 
-const EMPTY_SHA256 = createHash('sha256').digest('hex')
+/** The SHA-256 of an absent body, for recorded requests without one. */
+export const EMPTY_BODY_SHA256 = createHash('sha256').digest('hex')
 
 /**
  * Normalizes a URL for matching: lower-case origin without default port, path as sent, query parameters sorted.
@@ -50,7 +51,7 @@ export function outboundRequest(
     normalizedUrl: normalizeUrl(url),
     headers,
     body,
-    bodySha256: body.byteLength === 0 ? EMPTY_SHA256 : hash('sha256', body, 'hex'),
+    bodySha256: body.byteLength === 0 ? EMPTY_BODY_SHA256 : hash('sha256', body, 'hex'),
   }
 }
 
@@ -80,5 +81,10 @@ export function requestDigest(
   return hash('sha256', canonical, 'hex')
 }
 
-/** The SHA-256 of an absent body, for recorded requests without one. */
-export const EMPTY_BODY_SHA256 = EMPTY_SHA256
+/**
+ * The port a URL without one connects to.
+ * @example defaultPort(new URL('https://a.test/')) // '443'
+ */
+export function defaultPort(url: URL): string {
+  return url.protocol === 'https:' ? '443' : '80'
+}

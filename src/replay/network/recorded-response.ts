@@ -35,7 +35,7 @@ export function responseChunks(response: RecordedResponse): Buffer[] {
  * @example incompleteStreamError('aborted by upstream')
  */
 export function incompleteStreamError(reason: string): Error {
-  const error = new Error(`[parallax] The recorded response stream ended early: ${reason}.`)
+  const error = new Error(`Failed to read the response body: the recorded stream ended early (${reason}).`)
   error.name = 'ReplayedStreamError'
   return error
 }

@@ -4,11 +4,13 @@
  * so the MockAgent only ever replies to a matched call; the reply is re-chunked as production sent it
  * (rechunking-handler.ts).
  */
+
 import { Dispatcher, getGlobalDispatcher, MockAgent, setGlobalDispatcher } from 'undici'
 import type { PatchRegistry } from '../../record/patch-registry.ts'
 import type { Exchange, HeaderList } from '../../recording/types.ts'
 import { runInFrameworkScope } from '../framework-scope.ts'
 import type { NetworkContext } from './network-context.ts'
+import { defaultPort } from './normalize-request.ts'
 import { rechunkingHandler } from './rechunking-handler.ts'
 import { headerRecord } from './recorded-response.ts'
 
@@ -154,8 +156,4 @@ function headerList(headers: DispatchOptions['headers']): HeaderList {
 function splitHost(host: string): [string, string | undefined] {
   const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(host)
   return match ? [match[1] ?? host, match[2]] : [host, undefined]
-}
-
-function defaultPort(url: URL): string {
-  return url.protocol === 'https:' ? '443' : '80'
 }
