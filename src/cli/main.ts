@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
 import { exitCodeFor, isParallaxError } from '../recording/errors.ts'
+import { inspectCommand } from './commands/inspect.ts'
 import { replayCommand } from './commands/replay.ts'
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.ts'
 
@@ -26,11 +27,9 @@ export async function main(argv: string[]): Promise<number> {
     .addHelpText('after', `\n${EXIT_CODES_HELP}`)
     .exitOverride()
     .configureOutput({ outputError: () => {} })
-  program.addCommand(
-    replayCommand()
-      .exitOverride()
-      .configureOutput({ outputError: () => {} }),
-  )
+  for (const command of [replayCommand(), inspectCommand()]) {
+    program.addCommand(command.exitOverride().configureOutput({ outputError: () => {} }))
+  }
   try {
     await program.parseAsync(argv, { from: 'user' })
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.agree

@@ -42,6 +42,7 @@ export {
   segmentHeaderSchema,
 } from './schema.ts'
 export { SEGMENT_LIMITS } from './segment-lines.ts'
+export { inboundRoute, type RecordingsSummary, summarizeRecordings } from './summarize-recordings.ts'
 export {
   type Body,
   type Checkpoint,

@@ -6,7 +6,7 @@ import { relative } from 'node:path'
 import { compareTraces } from '../diff/index.ts'
 import type { Trace } from '../pipeline/types.ts'
 import { ParallaxError, serializeError } from '../recording/errors.ts'
-import { loadRecordings } from '../recording/index.ts'
+import { inboundRoute, loadRecordings } from '../recording/index.ts'
 import type { Recording } from '../recording/types.ts'
 import { createReplayer } from '../replay/index.ts'
 import type { Isolation } from '../replay/types.ts'
@@ -102,7 +102,7 @@ export async function runScenario(
       const outcome: RecordingOutcome = {
         recordingId: entry.recording.id,
         source: { file: relative(cwd, entry.file), line: entry.line },
-        route: routeOf(entry.recording),
+        route: inboundRoute(entry.recording.inbound.request),
         result: resultOf(left, right, isolations),
         replayKey: `parallax replay ${relative(cwd, scenario.file)} --recording ${entry.recording.id} --variants ${leftName},${rightName} --seed ${seed}`,
       }
@@ -157,15 +157,6 @@ function selectIds(loaded: Loaded[], ids: string[], scenario: ResolvedScenario):
     )
   }
   return loaded.filter((entry) => ids.includes(entry.recording.id))
-}
-
-function routeOf(recording: Recording): string {
-  const { method, url } = recording.inbound.request
-  try {
-    return `${method} ${new URL(url).pathname}`
-  } catch {
-    return `${method} ${url}`
-  }
 }
 
 function resultOf(left: Trace, right: Trace, isolations: [Isolation, Isolation]): RecordingResult {

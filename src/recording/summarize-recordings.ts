@@ -1,0 +1,119 @@
+/**
+ * What a folder of recordings holds, at a glance: counts, routes, sizes, time span, redactions and the
+ * lines that failed to load. The data behind `parallax inspect`.
+ */
+import type { ParallaxError } from './errors.ts'
+import type { LoadedRecording } from './recording-store.ts'
+import type { Body, Exchange, HeaderList, RecordedRequest } from './types.ts'
+
+/** A redacted header value as the recorder writes it (see src/record/redact-headers.ts). */
+const REDACTED = /^\[redacted:[0-9a-f]+\]$/
+
+export interface RecordingsSummary {
+  /** Segment files that held at least one recording or one error. */
+  files: number
+  recordings: number
+  /** Lines (or whole files) that failed to load. */
+  invalid: number
+  /** Each of those, in load order: where, and why (line 0 stands for the whole file). */
+  problems: Array<{ file: string; line: number; message: string }>
+  /** Inbound routes (`METHOD /path`), most frequent first, ties by name. */
+  routes: Array<{ route: string; count: number }>
+  /** `service/environment` pairs, most frequent first, ties by name. */
+  sources: Array<{ source: string; count: number }>
+  /** Arrival time of the first and last recording (ISO-8601), or null when there is none. */
+  span: { first: string; last: string } | null
+  outbound: { calls: number; streamed: number; incomplete: number }
+  /** Body bytes as they were on the wire; `kept` is what the recordings hold (less when truncated). */
+  bodies: { bytes: number; kept: number; truncated: number }
+  /** Header values replaced by a redaction placeholder. */
+  redactedHeaders: number
+}
+
+/**
+ * Summarizes loaded recordings and the errors of the same load.
+ * @example summarizeRecordings((await loadRecordings('recordings/copilot')).recordings, errors)
+ */
+export function summarizeRecordings(
+  loaded: readonly LoadedRecording[],
+  errors: readonly ParallaxError[],
+): RecordingsSummary {
+  const files = new Set<string>()
+  const routes = new Map<string, number>()
+  const sources = new Map<string, number>()
+  const summary: RecordingsSummary = {
+    files: 0,
+    recordings: loaded.length,
+    invalid: errors.length,
+    problems: errors.map((error) => ({
+      file: String(error.details?.['file'] ?? ''),
+      line: Number(error.details?.['line'] ?? 0),
+      message: error.message,
+    })),
+    routes: [],
+    sources: [],
+    span: null,
+    outbound: { calls: 0, streamed: 0, incomplete: 0 },
+    bodies: { bytes: 0, kept: 0, truncated: 0 },
+    redactedHeaders: 0,
+  }
+  let first: string | undefined
+  let last: string | undefined
+  for (const { recording, file } of loaded) {
+    files.add(file)
+    const route = inboundRoute(recording.inbound.request)
+    routes.set(route, (routes.get(route) ?? 0) + 1)
+    const source = `${recording.meta.service}/${recording.meta.environment}`
+    sources.set(source, (sources.get(source) ?? 0) + 1)
+    if (first === undefined || recording.recordedAt < first) first = recording.recordedAt
+    if (last === undefined || recording.recordedAt > last) last = recording.recordedAt
+    for (const exchange of [recording.inbound, ...recording.outbound]) count(summary, exchange)
+    summary.outbound.calls += recording.outbound.length
+    for (const exchange of recording.outbound) {
+      if ((exchange.response.chunks?.length ?? 0) > 1) summary.outbound.streamed++
+      if (exchange.response.incomplete !== undefined) summary.outbound.incomplete++
+    }
+  }
+  for (const problem of summary.problems) if (problem.file) files.add(problem.file)
+  summary.files = files.size
+  summary.routes = ranked(routes).map(([route, n]) => ({ route, count: n }))
+  summary.sources = ranked(sources).map(([source, n]) => ({ source, count: n }))
+  if (first !== undefined && last !== undefined) summary.span = { first, last }
+  return summary
+}
+
+function count(summary: RecordingsSummary, exchange: Exchange): void {
+  for (const body of [exchange.request.body, exchange.response.body]) addBody(summary, body)
+  for (const headers of [exchange.request.headers, exchange.response.headers]) {
+    summary.redactedHeaders += redacted(headers)
+  }
+}
+
+function addBody(summary: RecordingsSummary, body: Body | undefined): void {
+  if (body === undefined) return
+  summary.bodies.bytes += body.size
+  summary.bodies.kept += body.truncated
+    ? Buffer.byteLength(body.encoding === 'utf8' ? body.text : body.data, body.encoding)
+    : body.size
+  if (body.truncated) summary.bodies.truncated++
+}
+
+function redacted(headers: HeaderList): number {
+  return headers.filter(([, value]) => REDACTED.test(value)).length
+}
+
+/**
+ * The route of a recorded request: its method and path, without origin or query.
+ * @example inboundRoute({ method: 'POST', url: 'http://127.0.0.1:4000/suggest?x=1', headers: [] }) // 'POST /suggest'
+ */
+export function inboundRoute({ method, url }: RecordedRequest): string {
+  try {
+    return `${method} ${new URL(url).pathname}`
+  } catch {
+    return `${method} ${url}`
+  }
+}
+
+function ranked(counts: Map<string, number>): Array<[string, number]> {
+  return [...counts].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
+}

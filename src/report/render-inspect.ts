@@ -1,0 +1,93 @@
+/**
+ * `parallax inspect`: what a folder of recordings holds, for a person (terminal) or a program (JSON).
+ */
+import type { RecordingsSummary } from '../recording/summarize-recordings.ts'
+import { sanitizeText } from './sanitize-text.ts'
+import { type Line, paintLines, span } from './styled-line.ts'
+
+/** How many routes the terminal lists before summing up the rest. */
+const ROUTES_SHOWN = 10
+/** How many invalid lines the terminal names. */
+const PROBLEMS_SHOWN = 5
+
+/** The JSON form of an inspection: self-describing and versioned like every public output. */
+export interface JsonInspection extends RecordingsSummary {
+  format: 'parallax-inspect'
+  version: 1
+  path: string
+}
+
+/**
+ * The summary as pure JSON text (ends with a newline).
+ * @example renderInspectJson('recordings/copilot', summary)
+ */
+export function renderInspectJson(path: string, summary: RecordingsSummary): string {
+  const result: JsonInspection = { format: 'parallax-inspect', version: 1, path, ...summary }
+  return `${JSON.stringify(result, null, 2)}\n`
+}
+
+/**
+ * The summary for a terminal; every recorded string is sanitized.
+ * @example process.stdout.write(renderInspect('recordings/copilot', summary, { color: false, width: 100 }))
+ */
+export function renderInspect(
+  path: string,
+  summary: RecordingsSummary,
+  options: { color: boolean; width: number },
+): string {
+  const lines: Line[] = [
+    [
+      span('parallax inspect', 'bold'),
+      span(` · ${sanitizeText(path)} · ${count(summary.files, 'file')}`, 'dim'),
+    ],
+    [],
+    [
+      '  recordings  ',
+      span(String(summary.recordings), 'bold'),
+      summary.invalid > 0 ? span(`   ! ${count(summary.invalid, 'invalid line')}`, 'yellow') : '',
+    ],
+    ['  time span   ', summary.span ? `${summary.span.first} → ${summary.span.last}` : '—'],
+    [
+      '  sources     ',
+      summary.sources.map(({ source, count: n }) => `${sanitizeText(source)} ×${n}`).join(', ') || '—',
+    ],
+    [
+      '  outbound    ',
+      `${count(summary.outbound.calls, 'call')} (${summary.outbound.streamed} streamed, ${summary.outbound.incomplete} incomplete)`,
+    ],
+    [
+      '  bodies      ',
+      `${bytes(summary.bodies.bytes)} on the wire, ${bytes(summary.bodies.kept)} kept (${count(summary.bodies.truncated, 'truncated body', 'truncated bodies')})`,
+    ],
+    ['  redacted    ', count(summary.redactedHeaders, 'header value')],
+    [],
+    [span('  routes', 'bold')],
+    ...summary.routes
+      .slice(0, ROUTES_SHOWN)
+      .map(({ route, count: n }): Line => ['    ', String(n).padStart(6), '  ', sanitizeText(route)]),
+  ]
+  const rest = summary.routes.slice(ROUTES_SHOWN)
+  if (rest.length > 0) {
+    const n = rest.reduce((sum, r) => sum + r.count, 0)
+    lines.push([span(`    ${String(n).padStart(6)}  in ${count(rest.length, 'more route')}`, 'dim')])
+  }
+  if (summary.problems.length > 0) {
+    lines.push([], [span('  invalid', 'yellow', 'bold')])
+    for (const problem of summary.problems.slice(0, PROBLEMS_SHOWN)) {
+      lines.push(['    ', span('!', 'yellow'), ' ', sanitizeText(problem.message)])
+    }
+    const more = summary.problems.length - PROBLEMS_SHOWN
+    if (more > 0) lines.push([span(`    +${more} more (--json lists them all)`, 'dim')])
+  }
+  return paintLines(lines, options)
+}
+
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`
+}
+
+function bytes(n: number): string {
+  if (n < 1024) return `${n} B`
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`
+}
