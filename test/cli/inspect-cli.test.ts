@@ -1,24 +1,11 @@
 /**
  * `parallax inspect` as a user runs it: a child process on real segment files.
  */
-import { execFile } from 'node:child_process'
 import { appendFile } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { greetingRecording, recordingsFolder } from '../support/recordings.ts'
-
-const root = resolve(import.meta.dirname, '../..')
-
-function parallax(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [join(root, 'bin/parallax.js'), ...args],
-      { cwd: root, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 },
-      (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 99) : 0, stdout, stderr }),
-    )
-  })
-}
+import { parallax } from '../support/run-node.ts'
 
 describe('parallax inspect (CLI)', () => {
   it('inspect: summarizes the checked-in copilot recordings', async () => {

@@ -1,35 +1,12 @@
 /**
  * `parallax replay` as a user runs it: a child process, its exit code, stdout and stderr.
  */
-import { execFile } from 'node:child_process'
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { faultScenario, greetingRecording, recordingsFolder, UPSTREAM } from '../support/recordings.ts'
-
-const root = resolve(import.meta.dirname, '../..')
-const bin = join(root, 'bin/parallax.js')
-
-interface Result {
-  code: number
-  stdout: string
-  stderr: string
-}
-
-function parallax(args: string[], cwd = root): Promise<Result> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      { cwd, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 99) : 0
-        done({ code, stdout, stderr })
-      },
-    )
-  })
-}
+import { parallax } from '../support/run-node.ts'
 
 describe('parallax replay (CLI)', () => {
   it('cli: replays the copilot scenario, names decode as the culprit and exits 1 for a divergence', async () => {

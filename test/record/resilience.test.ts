@@ -139,7 +139,7 @@ describe('record: never breaks the app', () => {
 
   it('close: restores fetch, the global dispatcher, Date, Math.random and crypto.randomUUID', () => {
     const legacy = Symbol.for('undici.globalDispatcher.1')
-    const before = {
+    const globals = () => ({
       fetch: globalThis.fetch,
       dispatcher: getGlobalDispatcher(),
       legacy: (globalThis as unknown as Record<symbol, unknown>)[legacy],
@@ -147,7 +147,8 @@ describe('record: never breaks the app', () => {
       now: Date.now,
       random: Math.random,
       randomUUID: crypto.randomUUID,
-    }
+    })
+    const before = globals()
     const fixture = recorderFixture()
     expect(globalThis.fetch).not.toBe(before.fetch)
     expect(getGlobalDispatcher()).not.toBe(before.dispatcher)
@@ -155,15 +156,7 @@ describe('record: never breaks the app', () => {
     expect(Math.random).not.toBe(before.random)
     fixture.recorder.close()
     fixture.recorder.close()
-    expect({
-      fetch: globalThis.fetch,
-      dispatcher: getGlobalDispatcher(),
-      legacy: (globalThis as unknown as Record<symbol, unknown>)[legacy],
-      Date: globalThis.Date,
-      now: Date.now,
-      random: Math.random,
-      randomUUID: crypto.randomUUID,
-    }).toEqual(before)
+    expect(globals()).toEqual(before)
     expect(Object.hasOwn(crypto, 'randomUUID')).toBe(false)
     expect(Object.hasOwn(Date, 'now')).toBe(true)
   })
