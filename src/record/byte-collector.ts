@@ -3,7 +3,7 @@
  * kept, the size and SHA-256 cover every byte, and each piece's arrival time feeds the chunk timeline.
  */
 import { createHash } from 'node:crypto'
-import { bodyFromBytes } from '../recording/body.ts'
+import { recordedBody } from '../recording/content-encoding.ts'
 import type { Body, Chunk } from '../recording/types.ts'
 
 /** A bounded observer of one body's bytes. */
@@ -12,10 +12,16 @@ export interface ByteCollector {
   add(piece: Uint8Array, atMs: number): void
   /** Total bytes seen so far. */
   readonly size: number
-  /** The recorded body, or undefined when no byte was seen. */
-  body(): Body | undefined
-  /** The chunk timeline relative to `startMs`, or undefined when the body came in one piece or none. */
-  chunks(startMs: number): Chunk[] | undefined
+  /**
+   * The recorded body, or undefined when no byte was seen; with a `contentEncoding` (the Content-Encoding
+   * header), stored decoded (see recordedBody).
+   */
+  body(contentEncoding?: string): Body | undefined
+  /**
+   * The chunk timeline relative to `startMs`, or undefined when the body came in one piece or none. Given
+   * the recorded `body`, the sizes add up to its size: a decoded body's boundaries are scaled from the wire's.
+   */
+  chunks(startMs: number, body?: Body): Chunk[] | undefined
 }
 
 /**
@@ -48,21 +54,38 @@ export function createByteCollector(maxBytes: number): ByteCollector {
     get size() {
       return size
     },
-    body() {
+    body(contentEncoding) {
       if (size === 0) return undefined
       const bytes = Buffer.concat(kept, keptBytes)
-      if (keptBytes === size) return bodyFromBytes(bytes)
       // The hash object is consumed by digest: copy it so body() stays callable more than once.
-      return { ...bodyFromBytes(bytes), size, sha256: hash.copy().digest('hex'), truncated: true }
+      const wireTruncated = keptBytes === size ? undefined : { size, sha256: hash.copy().digest('hex') }
+      return recordedBody(bytes, { contentEncoding, maxBytes, ...(wireTruncated && { wireTruncated }) })
     },
-    chunks(startMs) {
+    chunks(startMs, body) {
       if (arrivals.length < 2) return undefined
-      return arrivals.map(({ atMs, size: pieceSize }) => ({
+      const timeline = arrivals.map(({ atMs, size: pieceSize }) => ({
         offsetMs: roundMs(Math.max(0, atMs - startMs)),
         size: pieceSize,
       }))
+      return body === undefined || body.size === size ? timeline : scaleTimeline(timeline, size, body.size)
     },
   }
+}
+
+/**
+ * Moves chunk boundaries in proportion from a body of `from` bytes to one of `to` bytes (the decoded
+ * form of a compressed stream): the pieces and their times stay, their sizes still add up.
+ */
+function scaleTimeline(timeline: Chunk[], from: number, to: number): Chunk[] {
+  let seen = 0
+  let placed = 0
+  return timeline.map((chunk, index) => {
+    seen += chunk.size
+    const end = index === timeline.length - 1 ? to : Math.round((seen / from) * to)
+    const scaled = { offsetMs: chunk.offsetMs, size: Math.max(0, end - placed) }
+    placed += scaled.size
+    return scaled
+  })
 }
 
 /**

@@ -88,3 +88,12 @@ function text(value: unknown): string {
     return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('latin1')
   return String(value)
 }
+
+/**
+ * The first value of a header, by case-insensitive name.
+ * @example headerValue([['Content-Encoding', 'gzip']], 'content-encoding') // 'gzip'
+ */
+export function headerValue(headers: HeaderList, name: string): string | undefined {
+  const wanted = name.toLowerCase()
+  return headers.find(([candidate]) => candidate.toLowerCase() === wanted)?.[1]
+}

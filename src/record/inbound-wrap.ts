@@ -9,6 +9,7 @@ import {
   headerListFromBlock,
   headerListFromOutgoing,
   headerListFromRaw,
+  headerValue,
   serializedHeaderBlock,
 } from './header-list.ts'
 import { realSources } from './real-sources.ts'
@@ -128,14 +129,12 @@ function beginInbound(
     done = true
     runtime.observe(() => {
       const endedAt = realSources.monotonicMs()
-      const response: RecordedResponse = {
-        status: res.statusCode,
-        headers: runtime.redact(responseHeaders(res)),
-      }
+      const sentHeaders = responseHeaders(res)
+      const response: RecordedResponse = { status: res.statusCode, headers: runtime.redact(sentHeaders) }
       if (res.statusMessage) response.statusText = res.statusMessage
-      const body = responseBody.body()
+      const body = responseBody.body(headerValue(sentHeaders, 'content-encoding'))
       if (body !== undefined) response.body = body
-      const chunks = responseBody.chunks(responseStartedAt ?? arrivedAtMs)
+      const chunks = responseBody.chunks(responseStartedAt ?? arrivedAtMs, body)
       if (chunks !== undefined) response.chunks = chunks
       if (incomplete !== undefined) response.incomplete = incomplete
       const inbound: Exchange = {
@@ -144,7 +143,7 @@ function beginInbound(
         startedAtMs: 0,
         durationMs: roundMs(endedAt - arrivedAtMs),
       }
-      const received = requestBody.body()
+      const received = requestBody.body(headerValue(requestHeaders, 'content-encoding'))
       if (received !== undefined) inbound.request.body = received
       sink(capture, inbound)
     })

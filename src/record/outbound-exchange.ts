@@ -4,6 +4,7 @@
  */
 import type { Exchange, HeaderList, RecordedResponse } from '../recording/types.ts'
 import { createByteCollector, roundMs } from './byte-collector.ts'
+import { headerValue } from './header-list.ts'
 import { realSources } from './real-sources.ts'
 import type { Capture, OutboundCapture, RecorderRuntime } from './recorder-runtime.ts'
 
@@ -70,9 +71,9 @@ export function startOutboundExchange(
         headers: runtime.redact(response?.headers ?? []),
       }
       if (response?.statusText) recordedResponse.statusText = response.statusText
-      const body = responseBody.body()
+      const body = responseBody.body(headerValue(response?.headers ?? [], 'content-encoding'))
       if (body !== undefined) recordedResponse.body = body
-      const chunks = responseBody.chunks(response?.at ?? startedAt)
+      const chunks = responseBody.chunks(response?.at ?? startedAt, body)
       if (chunks !== undefined) recordedResponse.chunks = chunks
       if (incomplete !== undefined) recordedResponse.incomplete = incomplete
       const exchange: Exchange = {
@@ -81,7 +82,7 @@ export function startOutboundExchange(
         startedAtMs: roundMs(startedAt - capture.arrivedAtMs),
         durationMs: roundMs(end - startedAt),
       }
-      const sent = requestBody.body()
+      const sent = requestBody.body(headerValue(requestHeaders, 'content-encoding'))
       if (sent !== undefined) exchange.request.body = sent
       return exchange
     },

@@ -46,6 +46,7 @@ const bodySchema = z.discriminatedUnion('encoding', [
     size: byteCount,
     sha256,
     truncated: z.literal(true).optional(),
+    contentEncoding: shortString.optional(),
   }),
   z.strictObject({
     encoding: z.literal('base64'),
@@ -56,6 +57,7 @@ const bodySchema = z.discriminatedUnion('encoding', [
     size: byteCount,
     sha256,
     truncated: z.literal(true).optional(),
+    contentEncoding: shortString.optional(),
   }),
 ])
 

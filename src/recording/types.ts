@@ -15,10 +15,18 @@ export type HeaderList = Array<[name: string, value: string]>
 /**
  * A body as bytes. Text that is valid UTF-8 is stored as `utf8` so it stays readable in review;
  * anything else as `base64` (never hex). `size` and `sha256` describe the full body even when `truncated`.
+ * A compressed body is kept decoded, with `contentEncoding` naming how it travelled.
  */
-export type Body =
+export type Body = (
   | { encoding: 'utf8'; text: string; size: number; sha256: string; truncated?: true }
   | { encoding: 'base64'; data: string; size: number; sha256: string; truncated?: true }
+) & {
+  /**
+   * The Content-Encoding the body travelled with (`gzip`, `br`, `deflate`, `zstd`). The bytes are stored
+   * decoded, and `size` and `sha256` describe the decoded bytes; replay encodes them again.
+   */
+  contentEncoding?: string
+}
 
 /** One piece of a streamed body as it arrived: `size` bytes at `offsetMs` after the response started. */
 export interface Chunk {

@@ -4,6 +4,7 @@
  */
 import { STATUS_CODES } from 'node:http'
 import { bodyBytes } from '../../recording/body.ts'
+import { wireBytes } from '../../recording/content-encoding.ts'
 import type { HeaderList, RecordedResponse } from '../../recording/types.ts'
 
 /** Statuses whose responses carry no body (the Fetch API refuses one). */
@@ -14,8 +15,24 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304])
  * @example responseChunks({ status: 200, headers: [], body, chunks: [{ offsetMs: 0, size: 3 }, { offsetMs: 9, size: 2 }] })
  */
 export function responseChunks(response: RecordedResponse): Buffer[] {
-  const bytes = bodyBytes(response.body)
-  if (bytes.byteLength === 0) return []
+  let chunks = chunkCache.get(response)
+  if (chunks === undefined) {
+    chunks = splitResponse(response)
+    chunkCache.set(response, chunks)
+  }
+  return chunks
+}
+
+/** Recordings are read-only during replay: a response's pieces are computed (and encoded) once. */
+const chunkCache = new WeakMap<RecordedResponse, Buffer[]>()
+
+function splitResponse(response: RecordedResponse): Buffer[] {
+  const decoded = bodyBytes(response.body)
+  if (decoded.byteLength === 0) return []
+  if (response.body?.contentEncoding !== undefined) {
+    return encodedChunks(wireBytes(decoded, response.body.contentEncoding), response.chunks?.length ?? 1)
+  }
+  const bytes = decoded
   if (!response.chunks || response.chunks.length === 0) return [bytes]
   const pieces: Buffer[] = []
   let offset = 0
@@ -28,6 +45,19 @@ export function responseChunks(response: RecordedResponse): Buffer[] {
   // A timeline shorter than the body (hand-edited recording) must not lose bytes.
   if (offset < bytes.byteLength) pieces.push(bytes.subarray(offset))
   return pieces
+}
+
+/**
+ * A body encoded again, cut into as many pieces as production's stream had: the compressor's output
+ * cannot follow the recorded boundaries, but a streaming consumer still reads it in several pieces.
+ */
+function encodedChunks(bytes: Buffer, count: number): Buffer[] {
+  const pieces = Math.max(1, Math.min(count, bytes.byteLength))
+  const size = Math.ceil(bytes.byteLength / pieces)
+  const result: Buffer[] = []
+  for (let offset = 0; offset < bytes.byteLength; offset += size)
+    result.push(bytes.subarray(offset, offset + size))
+  return result
 }
 
 /**
@@ -53,11 +83,11 @@ export function statusText(response: RecordedResponse): string {
  * @example toFetchResponse(exchange.response) // Response { status: 200, body: ReadableStream }
  */
 export function toFetchResponse(response: RecordedResponse): Response {
+  const chunks = NULL_BODY_STATUSES.has(response.status) ? [] : responseChunks(response)
   const headers = new Headers()
-  for (const [name, value] of response.headers) headers.append(name, value)
+  for (const [name, value] of servedHeaders(response, chunks)) headers.append(name, value)
   const init = { status: response.status, statusText: statusText(response), headers }
   if (NULL_BODY_STATUSES.has(response.status)) return new Response(null, init)
-  const chunks = responseChunks(response)
   const incomplete = response.incomplete
   let next = 0
   const body = new ReadableStream<Uint8Array>(
@@ -73,6 +103,20 @@ export function toFetchResponse(response: RecordedResponse): Response {
     { highWaterMark: 0 },
   )
   return new Response(body, init)
+}
+
+/**
+ * The recorded headers as served: a `content-length` states the bytes actually served, which differ from
+ * production's when the body was encoded again or redacted.
+ * @example servedHeaders(response, responseChunks(response))
+ */
+export function servedHeaders(response: RecordedResponse, chunks: readonly Buffer[]): HeaderList {
+  if (!response.headers.some(([name]) => name.toLowerCase() === 'content-length')) return response.headers
+  if (response.incomplete !== undefined || response.body?.truncated) return response.headers
+  const length = String(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0))
+  return response.headers.map(([name, value]) =>
+    name.toLowerCase() === 'content-length' ? [name, length] : [name, value],
+  )
 }
 
 /**

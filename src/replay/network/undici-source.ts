@@ -12,7 +12,7 @@ import { runInFrameworkScope } from '../framework-scope.ts'
 import type { NetworkContext } from './network-context.ts'
 import { defaultPort } from './normalize-request.ts'
 import { rechunkingHandler } from './rechunking-handler.ts'
-import { headerRecord } from './recorded-response.ts'
+import { headerRecord, isNullBodyStatus, responseChunks, servedHeaders } from './recorded-response.ts'
 
 /** undici's global dispatcher slots: `.2` for undici ≥ 8, `.1` for the undici bundled with Node (global fetch). */
 const DISPATCHER_SLOTS = [Symbol.for('undici.globalDispatcher.2'), Symbol.for('undici.globalDispatcher.1')]
@@ -109,7 +109,11 @@ function mockReply(exchange: Exchange | undefined) {
   return {
     statusCode: response.status,
     data: '',
-    responseOptions: { headers: headerRecord(response.headers) },
+    responseOptions: {
+      headers: headerRecord(
+        servedHeaders(response, isNullBodyStatus(response.status) ? [] : responseChunks(response)),
+      ),
+    },
   }
 }
 
