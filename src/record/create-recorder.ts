@@ -6,13 +6,23 @@ import { ParallaxError } from '../recording/errors.ts'
 import type { Exchange, Recording, RecordingMeta } from '../recording/types.ts'
 import { installFetchScope } from './fetch-scope.ts'
 import { installHttpClientCapture } from './http-client-capture.ts'
-import { createInboundWrap, type InboundSink, type InboundWrap } from './inbound-wrap.ts'
+import { installInboundChannel } from './inbound-channel.ts'
+import {
+  beginInbound,
+  createInboundWrap,
+  type InboundBegin,
+  type InboundSink,
+  type InboundWrap,
+  markBegun,
+} from './inbound-wrap.ts'
 import { installNondeterminismHooks } from './nondeterminism-hooks.ts'
 import { createPatchRegistry } from './patch-registry.ts'
 import { realSources } from './real-sources.ts'
-import { createRecorderRuntime } from './recorder-runtime.ts'
+import { createRecorderBooks, type RecorderStats } from './recorder-books.ts'
+import { type Capture, createRecorderRuntime } from './recorder-runtime.ts'
 import { createHeaderRedactor } from './redact-headers.ts'
-import { installUndiciCapture } from './undici-capture.ts'
+import { createRequestSelection, isErrorStatus, type SelectionOptions } from './request-selection.ts'
+import { installUndiciCapture, installUndiciInstanceCapture } from './undici-capture.ts'
 
 /**
  * Bodies larger than this are kept truncated (size and SHA-256 still describe the whole).
@@ -24,33 +34,30 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
  * Options of {@link createRecorder}.
  * @example const options: RecorderOptions = { service: 'copilot', environment: 'production', onRecording: (r) => queue.push(r) }
  */
-export interface RecorderOptions {
+export interface RecorderOptions extends SelectionOptions {
   service: string
   environment: string
   version?: string
   configFingerprint?: string
   pipeline?: string
+  /**
+   * Record every node:http server in the process through the `http.server.request.start` diagnostics
+   * channel (what `--import parallax/register` does), instead of only handlers passed to `wrap`. Default false.
+   */
+  captureServers?: boolean
   /** Bytes of each body kept in the recording; default {@link DEFAULT_MAX_BODY_BYTES}. */
   maxBodyBytes?: number
   /** Header names redacted in addition to the defaults (authorization, cookie, set-cookie, x-api-key…). */
   redactHeaders?: string[]
   /** HMAC key of the redaction placeholders; default a fixed, public key (see `DEFAULT_REDACTION_KEY`). */
   redactionKey?: string
-  /** Receives each finished inbound exchange's recording, once. A throw is caught and counted. */
-  onRecording: (recording: Recording) => void
+  /**
+   * Receives each finished recording, once, outside the request's context. Return `false` when it was
+   * refused (a full queue): it is counted as dropped. A throw is caught and counted too.
+   */
+  onRecording: (recording: Recording) => unknown
   /** Receives the recorder's own failures, which are never thrown into the app. */
   onError?: (error: unknown) => void
-}
-
-/**
- * What a recorder has done so far.
- * @example recorder.stats() // { recorded: 12, errors: 0 }
- */
-export interface RecorderStats {
-  /** Recordings handed to `onRecording` without it throwing. */
-  recorded: number
-  /** The recorder's own failures (hooks, `onRecording`), each also passed to `onError`. */
-  errors: number
 }
 
 /**
@@ -77,39 +84,30 @@ export interface Recorder extends Disposable {
 export function createRecorder(options: RecorderOptions): Recorder {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
   validate(options, maxBodyBytes)
-  const stats: RecorderStats = { recorded: 0, errors: 0 }
+  const select = createRequestSelection(options)
+  const books = createRecorderBooks()
   const runtime = createRecorderRuntime({
     maxBodyBytes,
     redact: createHeaderRedactor({ names: options.redactHeaders ?? [], key: options.redactionKey }),
     report(error) {
-      stats.errors++
+      books.error()
       options.onError?.(error)
     },
+    unattributed: () => books.unattributed(),
   })
   const meta = recordingMeta(options)
   let sequence = 0
   const usedIds = new Set<string>()
+  /** Captures that sampling left out, kept only if they end in a server error. */
+  const onlyIfError = new WeakSet<Capture>()
 
-  const emit: InboundSink = (capture, inbound) => {
-    capture.finished = true
-    sequence++
-    const recording: Recording = {
-      id: requestIdOf(inbound, usedIds) ?? recordingId(options.service, sequence),
-      recordedAt: capture.recordedAt,
-      meta: { ...meta },
-      inbound,
-      outbound: capture.outbound.map((call) => call.snapshot('unfinished: the inbound response ended first')),
-      nondeterminism: {
-        clock: [...capture.nondeterminism.clock],
-        random: [...capture.nondeterminism.random],
-        uuids: [...capture.nondeterminism.uuids],
-      },
-    }
+  const hand = (recording: Recording) => {
+    let accepted: unknown
     try {
       // Outside the request's context: whatever onRecording starts belongs to no recording.
-      runtime.storage.exit(() => options.onRecording(recording))
-      stats.recorded++
+      accepted = runtime.storage.exit(() => options.onRecording(recording))
     } catch (error) {
+      books.dropped('sinkFailed', recording.id)
       runtime.report(
         new ParallaxError(
           'PARALLAX_WRITE_FAILED',
@@ -121,15 +119,65 @@ export function createRecorder(options: RecorderOptions): Recorder {
           },
         ),
       )
+      return
+    }
+    if (accepted === false) books.dropped('sinkFull', recording.id)
+    else books.handedOver(recording.id, hasTruncatedBody(recording))
+  }
+
+  const sink: InboundSink = (capture, inbound) => {
+    capture.finished = true
+    if (inbound === undefined) {
+      books.dropped('captureFailed')
+      return
+    }
+    if (onlyIfError.has(capture) && !isErrorStatus(inbound.response.status)) {
+      books.skipped('sampled-out', true)
+      return
+    }
+    sequence++
+    hand({
+      id: requestIdOf(inbound, usedIds) ?? recordingId(options.service, sequence),
+      recordedAt: capture.recordedAt,
+      meta: { ...meta },
+      inbound,
+      outbound: capture.outbound.map((call) => call.snapshot('unfinished: the inbound response ended first')),
+      nondeterminism: {
+        clock: [...capture.nondeterminism.clock],
+        random: [...capture.nondeterminism.random],
+        uuids: [...capture.nondeterminism.uuids],
+      },
+    })
+  }
+
+  const begin: InboundBegin = (req, res) => {
+    if (markBegun(req)) return undefined
+    books.arrived()
+    const selection = select(req.method ?? 'GET', req.url ?? '/')
+    if (selection === 'filtered' || selection === 'sampled-out') {
+      books.skipped(selection, false)
+      return undefined
+    }
+    books.started()
+    try {
+      const capture = runtime.guarded(() => beginInbound(runtime, sink, req, res))
+      if (selection === 'record-if-error') onlyIfError.add(capture)
+      return capture
+    } catch (error) {
+      books.dropped('captureFailed')
+      runtime.report(error)
+      return undefined
     }
   }
 
   const patches = createPatchRegistry()
   try {
     installUndiciCapture(runtime, patches)
+    installUndiciInstanceCapture(runtime, patches)
     installFetchScope(runtime, patches)
     installHttpClientCapture(runtime, patches)
     installNondeterminismHooks(runtime, patches)
+    if (options.captureServers === true) installInboundChannel(runtime, patches, begin)
   } catch (error) {
     patches.restore()
     throw new ParallaxError('PARALLAX_USAGE', `Failed to install the recorder: ${String(error)}.`, {
@@ -140,8 +188,8 @@ export function createRecorder(options: RecorderOptions): Recorder {
 
   let closed = false
   const recorder: Recorder = {
-    wrap: createInboundWrap(runtime, emit),
-    stats: () => ({ ...stats }),
+    wrap: createInboundWrap(runtime, begin),
+    stats: books.stats,
     close() {
       if (closed) return
       closed = true
@@ -152,6 +200,12 @@ export function createRecorder(options: RecorderOptions): Recorder {
     },
   }
   return recorder
+}
+
+function hasTruncatedBody(recording: Recording): boolean {
+  return [recording.inbound, ...recording.outbound].some(
+    (exchange) => exchange.request.body?.truncated === true || exchange.response.body?.truncated === true,
+  )
 }
 
 function validate(options: RecorderOptions, maxBodyBytes: number): void {

@@ -25,7 +25,7 @@ export function installHttpClientCapture(runtime: RecorderRuntime, patches: Patc
   const calls = new WeakMap<ClientRequest, OutboundExchange>()
 
   // Published from the ClientRequest constructor, synchronously in the caller's async context.
-  on(runtime, patches, 'http.client.request.created', ({ request }: { request: ClientRequest }, capture) => {
+  on(runtime, patches, CREATED, ({ request }: { request: ClientRequest }, capture) => {
     if (capture === undefined) return
     const call = startOutboundExchange(runtime, capture, {
       method: request.method,
@@ -111,6 +111,9 @@ export function installHttpClientCapture(runtime: RecorderRuntime, patches: Patc
   )
 }
 
+/** Published once per node:http client request, in the caller's context. */
+const CREATED = 'http.client.request.created'
+
 function on<M>(
   runtime: RecorderRuntime,
   patches: PatchRegistry,
@@ -120,6 +123,7 @@ function on<M>(
   const listener = (message: unknown) => {
     // Read the request's capture before entering the guard, which hides it.
     const capture = runtime.outboundCapture()
+    if (capture === undefined && channel === CREATED && !runtime.isGuarded()) runtime.unattributed()
     runtime.observe(() => hook(message as M, capture))
   }
   subscribe(channel, listener)

@@ -28,27 +28,56 @@ export type InboundHandler<R = void> = (req: IncomingMessage, res: ServerRespons
  */
 export type InboundWrap = <R>(handler: InboundHandler<R>) => InboundHandler<R>
 
-/** Receives a finished inbound exchange together with the capture it belongs to. */
-export type InboundSink = (capture: Capture, inbound: Exchange) => void
+/**
+ * Receives a finished inbound exchange together with the capture it belongs to; `inbound` is undefined
+ * when building it failed (the failure is reported separately), so every capture is settled once.
+ */
+export type InboundSink = (capture: Capture, inbound: Exchange | undefined) => void
+
+/**
+ * Starts capturing one arriving request (or decides not to: undefined). Called by the handler wrap and
+ * the server diagnostics channel alike; a request both see is begun once.
+ * @example const capture = begin(req, res)
+ */
+export type InboundBegin = (req: IncomingMessage, res: ServerResponse) => Capture | undefined
 
 /**
  * Creates the `wrap` of a recorder: the handler runs unchanged, inside the request's capture context.
- * @example const server = createServer(createInboundWrap(runtime, emit)(handler))
+ * A request the server channel already began runs in the context that channel entered.
+ * @example const server = createServer(createInboundWrap(runtime, begin)(handler))
  */
-export function createInboundWrap(runtime: RecorderRuntime, sink: InboundSink): InboundWrap {
+export function createInboundWrap(runtime: RecorderRuntime, begin: InboundBegin): InboundWrap {
   return (handler) => (req, res) => {
-    let capture: Capture | undefined
-    try {
-      capture = runtime.guarded(() => beginInbound(runtime, sink, req, res))
-    } catch (error) {
-      runtime.report(error)
-    }
+    if (isBegun(req)) return handler(req, res)
+    const capture = begin(req, res)
     if (capture === undefined) return handler(req, res)
     return runtime.storage.run(capture, () => handler(req, res))
   }
 }
 
-function beginInbound(
+const BEGUN = Symbol('parallax.inbound.begun')
+
+/**
+ * Marks a request as handled by the recorder (captured or deliberately not); true when it already was.
+ * @example if (markBegun(req)) return
+ */
+export function markBegun(req: IncomingMessage): boolean {
+  const marked = req as unknown as Record<symbol, boolean>
+  if (marked[BEGUN] === true) return true
+  marked[BEGUN] = true
+  return false
+}
+
+function isBegun(req: IncomingMessage): boolean {
+  return (req as unknown as Record<symbol, boolean>)[BEGUN] === true
+}
+
+/**
+ * Captures one request: observes its body, the response's writes and its end, and hands the finished
+ * exchange to `sink`. Throws only if the request objects cannot be observed at all.
+ * @example const capture = runtime.guarded(() => beginInbound(runtime, sink, req, res))
+ */
+export function beginInbound(
   runtime: RecorderRuntime,
   sink: InboundSink,
   req: IncomingMessage,
@@ -128,25 +157,33 @@ function beginInbound(
     if (done) return
     done = true
     runtime.observe(() => {
-      const endedAt = realSources.monotonicMs()
-      const sentHeaders = responseHeaders(res)
-      const response: RecordedResponse = { status: res.statusCode, headers: runtime.redact(sentHeaders) }
-      if (res.statusMessage) response.statusText = res.statusMessage
-      const body = responseBody.body(headerValue(sentHeaders, 'content-encoding'))
-      if (body !== undefined) response.body = body
-      const chunks = responseBody.chunks(responseStartedAt ?? arrivedAtMs, body)
-      if (chunks !== undefined) response.chunks = chunks
-      if (incomplete !== undefined) response.incomplete = incomplete
-      const inbound: Exchange = {
-        request: { method, url, headers: runtime.redact(requestHeaders) },
-        response,
-        startedAtMs: 0,
-        durationMs: roundMs(endedAt - arrivedAtMs),
+      let inbound: Exchange | undefined
+      try {
+        inbound = buildInbound(incomplete)
+      } finally {
+        sink(capture, inbound)
       }
-      const received = requestBody.body(headerValue(requestHeaders, 'content-encoding'))
-      if (received !== undefined) inbound.request.body = received
-      sink(capture, inbound)
     })
+  }
+  const buildInbound = (incomplete: string | undefined): Exchange => {
+    const endedAt = realSources.monotonicMs()
+    const sentHeaders = responseHeaders(res)
+    const response: RecordedResponse = { status: res.statusCode, headers: runtime.redact(sentHeaders) }
+    if (res.statusMessage) response.statusText = res.statusMessage
+    const body = responseBody.body(headerValue(sentHeaders, 'content-encoding'))
+    if (body !== undefined) response.body = body
+    const chunks = responseBody.chunks(responseStartedAt ?? arrivedAtMs, body)
+    if (chunks !== undefined) response.chunks = chunks
+    if (incomplete !== undefined) response.incomplete = incomplete
+    const inbound: Exchange = {
+      request: { method, url, headers: runtime.redact(requestHeaders) },
+      response,
+      startedAtMs: 0,
+      durationMs: roundMs(endedAt - arrivedAtMs),
+    }
+    const received = requestBody.body(headerValue(requestHeaders, 'content-encoding'))
+    if (received !== undefined) inbound.request.body = received
+    return inbound
   }
   res.once('finish', () => finish(undefined))
   res.once('close', () => {

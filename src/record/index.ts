@@ -6,9 +6,14 @@ export {
   DEFAULT_MAX_BODY_BYTES,
   type Recorder,
   type RecorderOptions,
-  type RecorderStats,
 } from './create-recorder.ts'
 export type { InboundHandler, InboundWrap } from './inbound-wrap.ts'
+export {
+  type DropReason,
+  RECORDER_CHANNEL,
+  type RecorderEvent,
+  type RecorderStats,
+} from './recorder-books.ts'
 export {
   createHeaderRedactor,
   DEFAULT_REDACTED_HEADERS,
@@ -17,3 +22,4 @@ export {
   type HeaderRedactorOptions,
   redactedPlaceholder,
 } from './redact-headers.ts'
+export type { RouteRule, SelectionOptions } from './request-selection.ts'

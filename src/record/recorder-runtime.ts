@@ -37,6 +37,13 @@ export interface RecorderRuntime {
   /** Counts and forwards one of the recorder's own failures; never throws. */
   report(error: unknown): void
   /**
+   * Counts an outbound call made while no inbound request was active in its context: it is not
+   * recorded, rather than guessed into some request's recording.
+   */
+  unattributed(): void
+  /** Whether recorder code is running now (its own calls and reads are neither recorded nor counted). */
+  isGuarded(): boolean
+  /**
    * Runs recorder code so that the clock and randomness it (or a library it calls) reads are not recorded.
    * @example runtime.guarded(() => dispatch(opts, handler))
    */
@@ -57,6 +64,7 @@ export function createRecorderRuntime(options: {
   maxBodyBytes: number
   redact: HeaderRedactor
   report: (error: unknown) => void
+  unattributed?: () => void
 }): RecorderRuntime {
   const storage = new AsyncLocalStorage<Capture>()
   const libraryScope = new AsyncLocalStorage<Capture>()
@@ -77,6 +85,10 @@ export function createRecorderRuntime(options: {
         guardDepth--
       }
     },
+    unattributed() {
+      options.unattributed?.()
+    },
+    isGuarded: () => guardDepth > 0,
     guarded(fn) {
       guardDepth++
       try {

@@ -3,7 +3,7 @@
  * onto undici's global dispatcher. Node's bundled fetch reads the dispatcher through the legacy global
  * symbol, which undici 8's `setGlobalDispatcher` also sets, so one interceptor sees both, each call once.
  */
-import { type Dispatcher, getGlobalDispatcher, setGlobalDispatcher } from 'undici'
+import { type Dispatcher, getGlobalDispatcher, Pool, setGlobalDispatcher } from 'undici'
 import { toBytes } from './byte-collector.ts'
 import { headerListFromRaw, headerListFromUndici } from './header-list.ts'
 import { type OutboundExchange, reasonOf, startOutboundExchange } from './outbound-exchange.ts'
@@ -26,41 +26,8 @@ export function installUndiciCapture(runtime: RecorderRuntime, patches: PatchReg
   const previousLegacy = globals[LEGACY_GLOBAL_DISPATCHER]
   let installed = true
 
-  const interceptor: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (opts, handler) => {
-    let call: OutboundExchange | undefined
-    let observedOpts = opts
-    let observedHandler = handler
-    try {
-      const capture = installed ? runtime.outboundCapture() : undefined
-      // A handler without the v2 API is one this undici version no longer drives itself: leave it alone.
-      if (capture !== undefined && typeof handler.onRequestStart === 'function') {
-        call = runtime.guarded(() =>
-          startOutboundExchange(runtime, capture, {
-            method: String(opts.method),
-            url: dispatchUrl(opts),
-            headers: headerListFromUndici(opts.headers),
-          }),
-        )
-        observedOpts = { ...opts, body: observeRequestBody(runtime, call, opts.body) } as DispatchOptions
-        observedHandler = observeHandler(runtime, call, handler)
-      }
-    } catch (error) {
-      runtime.report(error)
-      call = undefined
-      observedOpts = opts
-      observedHandler = handler
-    }
-    if (call === undefined) return dispatch(opts, handler)
-    const started = call
-    try {
-      // Outside the request's context: sockets opened now outlive this request and are reused by
-      // others, so undici's own callbacks must not carry this request's capture with them.
-      return runtime.storage.exit(() => runtime.guarded(() => dispatch(observedOpts, observedHandler)))
-    } catch (error) {
-      runtime.observe(() => started.fail(reasonOf(error)))
-      throw error
-    }
-  }
+  const interceptor: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (opts, handler) =>
+    installed ? dispatchObserved(runtime, dispatch, opts, handler) : dispatch(opts, handler)
 
   const composed = previous.compose(interceptor)
   setGlobalDispatcher(composed)
@@ -78,6 +45,85 @@ export function installUndiciCapture(runtime: RecorderRuntime, patches: PatchReg
       })
     }
   })
+}
+
+/** Handlers this recorder wrapped: a dispatch that receives one is a hop of a call already being recorded. */
+const observedHandlers = new WeakSet<DispatchHandler>()
+
+/**
+ * Dispatches one call, recording it for the inbound request the caller works for (unless a hop of a
+ * call already recorded, or no request is active, where it only counts as unattributed).
+ */
+function dispatchObserved(
+  runtime: RecorderRuntime,
+  dispatch: (opts: DispatchOptions, handler: DispatchHandler) => boolean,
+  opts: DispatchOptions,
+  handler: DispatchHandler,
+  origin?: string,
+): boolean {
+  if (observedHandlers.has(handler)) return dispatch(opts, handler)
+  let call: OutboundExchange | undefined
+  let observedOpts = opts
+  let observedHandler = handler
+  try {
+    const capture = runtime.outboundCapture()
+    if (capture === undefined) {
+      // Marked as seen: the inner hops of this call must not count it again.
+      observedHandlers.add(handler)
+      if (!runtime.isGuarded()) runtime.unattributed()
+    }
+    // A handler without the v2 API is one this undici version no longer drives itself: leave it alone.
+    else if (typeof handler.onRequestStart === 'function') {
+      call = runtime.guarded(() =>
+        startOutboundExchange(runtime, capture, {
+          method: String(opts.method),
+          url: dispatchUrl(opts, origin),
+          headers: headerListFromUndici(opts.headers),
+        }),
+      )
+      observedOpts = { ...opts, body: observeRequestBody(runtime, call, opts.body) } as DispatchOptions
+      observedHandler = observeHandler(runtime, call, handler)
+      observedHandlers.add(observedHandler)
+    }
+  } catch (error) {
+    runtime.report(error)
+    call = undefined
+    observedOpts = opts
+    observedHandler = handler
+  }
+  if (call === undefined) return dispatch(opts, handler)
+  const started = call
+  try {
+    // Outside the request's context: sockets opened now outlive this request and are reused by
+    // others, so undici's own callbacks must not carry this request's capture with them.
+    return runtime.storage.exit(() => runtime.guarded(() => dispatch(observedOpts, observedHandler)))
+  } catch (error) {
+    runtime.observe(() => started.fail(reasonOf(error)))
+    throw error
+  }
+}
+
+/**
+ * Observes the undici package's own dispatchers (a `Pool`, `Client` or `Agent` the app created, which
+ * the global dispatcher never sees) where every call enters them: `DispatcherBase.prototype.dispatch`,
+ * in the caller's context, before any queueing. Hops of one call (Agent → Pool → Client, or a call that
+ * came through the global interceptor) are recognized by their handler and recorded once.
+ * @example installUndiciInstanceCapture(runtime, patches)
+ */
+export function installUndiciInstanceCapture(runtime: RecorderRuntime, patches: PatchRegistry): void {
+  let proto: object | null = Pool.prototype
+  while (proto !== null && !Object.hasOwn(proto, 'dispatch')) proto = Object.getPrototypeOf(proto)
+  if (proto === null) return
+  const base = proto as { dispatch: (opts: DispatchOptions, handler: DispatchHandler) => boolean }
+  const realDispatch = base.dispatch
+  patches.replace(
+    base,
+    'dispatch',
+    function dispatch(this: unknown, opts: DispatchOptions, handler: DispatchHandler) {
+      if (observedHandlers.has(handler)) return realDispatch.call(this, opts, handler)
+      return dispatchObserved(runtime, (o, h) => realDispatch.call(this, o, h), opts, handler, originOf(this))
+    },
+  )
 }
 
 /** Wraps the handler so the response is observed on its way to the app, which receives it unchanged. */
@@ -155,8 +201,19 @@ async function* teeBody(
   }
 }
 
-function dispatchUrl(opts: DispatchOptions): string {
-  const origin = opts.origin === undefined ? '' : new URL(String(opts.origin)).origin
+/**
+ * The origin a `Pool` or `Client` was created for (calls through them name only a path). undici keeps
+ * it under a private symbol; without it the recorded URL is the path alone.
+ */
+function originOf(dispatcher: unknown): string {
+  if (typeof dispatcher !== 'object' || dispatcher === null) return ''
+  const key = Object.getOwnPropertySymbols(dispatcher).find((symbol) => symbol.description === 'url')
+  const url: unknown = key === undefined ? undefined : (dispatcher as Record<symbol, unknown>)[key]
+  return url instanceof URL ? url.origin : ''
+}
+
+function dispatchUrl(opts: DispatchOptions, dispatcherOrigin = ''): string {
+  const origin = opts.origin === undefined ? dispatcherOrigin : new URL(String(opts.origin)).origin
   const query = opts.query ? new URLSearchParams(opts.query).toString() : ''
   const path = query === '' ? opts.path : `${opts.path}${opts.path.includes('?') ? '&' : '?'}${query}`
   return `${origin}${path}`

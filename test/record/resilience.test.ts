@@ -69,7 +69,9 @@ describe('record: never breaks the app', () => {
 
     expect(await (await fetch(server.url)).text()).toBe('still fine')
     expect(await (await fetch(server.url)).text()).toBe('still fine')
-    await expect.poll(() => fixture.recorder.stats()).toEqual({ recorded: 0, errors: 2 })
+    await expect
+      .poll(() => fixture.recorder.stats())
+      .toMatchObject({ requests: 2, recorded: 0, errors: 2, dropped: { sinkFailed: 2 }, inFlight: 0 })
     expect(fixture.errors).toHaveLength(2)
     expect(isParallaxError(fixture.errors[0], 'PARALLAX_WRITE_FAILED')).toBe(true)
     expect((fixture.errors[0] as Error).message).toMatch(
@@ -134,7 +136,7 @@ describe('record: never breaks the app', () => {
     for (let i = 0; i < 3; i++) await (await fetch(server.url)).arrayBuffer()
     const recordings = await fixture.settle(3)
     expect(new Set(recordings.map((r) => r.id)).size).toBe(3)
-    expect(fixture.recorder.stats()).toEqual({ recorded: 3, errors: 0 })
+    expect(fixture.recorder.stats()).toMatchObject({ requests: 3, recorded: 3, errors: 0, inFlight: 0 })
   })
 
   it('close: restores fetch, the global dispatcher, Date, Math.random and crypto.randomUUID', () => {

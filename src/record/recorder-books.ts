@@ -1,0 +1,125 @@
+/**
+ * The recorder's books: every inbound request it saw ends in exactly one column, so that
+ * `requests = filtered + sampledOut + recorded + truncated + dropped + inFlight`, always. The counts are
+ * readable with `stats()` and each change is published on the `parallax:recorder` diagnostics channel.
+ */
+import { channel } from 'node:diagnostics_channel'
+
+/**
+ * The name of the diagnostics channel a recorder publishes its events on.
+ * @example subscribe(RECORDER_CHANNEL, ({ event, stats }) => metrics.gauge('recorded', stats.recorded))
+ */
+export const RECORDER_CHANNEL = 'parallax:recorder'
+
+/** Why a request chosen for recording has no recording. */
+export type DropReason =
+  /** The recorder failed while capturing it (the app was served normally). */
+  | 'captureFailed'
+  /** The redactor threw: the exchange is dropped, never written raw. */
+  | 'redactFailed'
+  /** The sink refused it (its queue was full). */
+  | 'sinkFull'
+  /** The sink threw. */
+  | 'sinkFailed'
+
+/**
+ * What a recorder has done so far.
+ * @example recorder.stats() // { requests: 12, recorded: 11, truncated: 1, dropped: { … }, … }
+ */
+export interface RecorderStats {
+  /** Inbound requests seen. */
+  requests: number
+  /** Left out by an include/exclude route rule. */
+  filtered: number
+  /** Left out by sampling (and not kept as an error). */
+  sampledOut: number
+  /** Handed to the sink complete. */
+  recorded: number
+  /** Handed to the sink with at least one body cut by `maxBodyBytes` (size and hash still whole). */
+  truncated: number
+  /** Chosen for recording but not handed over, by reason. */
+  dropped: Record<DropReason, number>
+  /** Being served now (their recording is not finished). */
+  inFlight: number
+  /** Outbound calls made outside any recorded request's context: not recorded, never guessed. */
+  unattributed: number
+  /** The recorder's own failures, each also passed to `onError`. */
+  errors: number
+}
+
+/** An event published on {@link RECORDER_CHANNEL}. */
+export interface RecorderEvent {
+  event: 'recorded' | 'truncated' | 'dropped' | 'filtered' | 'sampled-out'
+  reason?: DropReason
+  recordingId?: string
+  stats: RecorderStats
+}
+
+/** The counters and their one-way transitions. */
+export interface RecorderBooks {
+  stats(): RecorderStats
+  arrived(): void
+  skipped(event: 'filtered' | 'sampled-out', inFlight: boolean): void
+  started(): void
+  handedOver(recordingId: string, truncated: boolean): void
+  dropped(reason: DropReason, recordingId?: string): void
+  unattributed(): void
+  error(): void
+}
+
+/**
+ * Creates zeroed books.
+ * @example const books = createRecorderBooks(); books.arrived(); books.started()
+ */
+export function createRecorderBooks(): RecorderBooks {
+  const counts: RecorderStats = {
+    requests: 0,
+    filtered: 0,
+    sampledOut: 0,
+    recorded: 0,
+    truncated: 0,
+    dropped: { captureFailed: 0, redactFailed: 0, sinkFull: 0, sinkFailed: 0 },
+    inFlight: 0,
+    unattributed: 0,
+    errors: 0,
+  }
+  const events = channel(RECORDER_CHANNEL)
+  const snapshot = (): RecorderStats => ({ ...counts, dropped: { ...counts.dropped } })
+  const publish = (event: Omit<RecorderEvent, 'stats'>) => {
+    if (events.hasSubscribers) events.publish({ ...event, stats: snapshot() })
+  }
+  return {
+    stats: snapshot,
+    arrived() {
+      counts.requests++
+    },
+    skipped(event, inFlight) {
+      if (inFlight) counts.inFlight--
+      if (event === 'filtered') counts.filtered++
+      else counts.sampledOut++
+      publish({ event })
+    },
+    started() {
+      counts.inFlight++
+    },
+    handedOver(recordingId, truncated) {
+      counts.inFlight--
+      if (truncated) counts.truncated++
+      else counts.recorded++
+      publish({ event: truncated ? 'truncated' : 'recorded', recordingId })
+    },
+    dropped(reason, recordingId) {
+      counts.inFlight--
+      counts.dropped[reason]++
+      publish(
+        recordingId === undefined ? { event: 'dropped', reason } : { event: 'dropped', reason, recordingId },
+      )
+    },
+    unattributed() {
+      counts.unattributed++
+    },
+    error() {
+      counts.errors++
+    },
+  }
+}
