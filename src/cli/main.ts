@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
 import { exitCodeFor, isParallaxError } from '../recording/errors.ts'
+import { exportCommand, importCommand } from './commands/har.ts'
 import { inspectCommand } from './commands/inspect.ts'
 import { replayCommand } from './commands/replay.ts'
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.ts'
@@ -27,7 +28,7 @@ export async function main(argv: string[]): Promise<number> {
     .addHelpText('after', `\n${EXIT_CODES_HELP}`)
     .exitOverride()
     .configureOutput({ outputError: () => {} })
-  for (const command of [replayCommand(), inspectCommand()]) {
+  for (const command of [replayCommand(), inspectCommand(), importCommand(), exportCommand()]) {
     program.addCommand(command.exitOverride().configureOutput({ outputError: () => {} }))
   }
   try {

@@ -24,6 +24,30 @@ export {
   type SerializedError,
   serializeError,
 } from './errors.ts'
+export { readHarFile, writeHarFile } from './har/har-file.ts'
+export { type HarExportOptions, harFromRecordings } from './har/har-from-recordings.ts'
+export { HAR_LIMITS } from './har/har-schema.ts'
+export type {
+  Har,
+  HarBodyFacts,
+  HarContent,
+  HarEntry,
+  HarExchangeFacts,
+  HarNameValue,
+  HarPage,
+  HarPostData,
+  HarRequest,
+  HarResponse,
+  HarTimings,
+} from './har/har-types.ts'
+export { HAR_PARALLAX_VERSION } from './har/har-types.ts'
+export { parseHarText } from './har/parse-har-text.ts'
+export {
+  type HarImportOptions,
+  type HarImportResult,
+  type HarSkippedEntry,
+  recordingsFromHar,
+} from './har/recordings-from-har.ts'
 export { loadRecordings } from './load-recordings.ts'
 export { createNdjsonStore } from './ndjson-store.ts'
 export type {

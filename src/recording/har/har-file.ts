@@ -1,0 +1,74 @@
+/**
+ * HAR files on disk: read bounded before parsing, written atomically (temp file, sync, rename) so a
+ * reader never sees half a file and a failure leaves nothing behind.
+ */
+import { randomUUID } from 'node:crypto'
+import { type FileHandle, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import { ParallaxError } from '../errors.ts'
+import { HAR_LIMITS } from './har-schema.ts'
+import type { Har } from './har-types.ts'
+import { harFileError, parseHarText } from './parse-har-text.ts'
+
+function reasonOf(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  if (code === 'ENOENT') return 'no such file'
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied'
+  if (code === 'EISDIR') return 'it is a folder'
+  return (error as Error | undefined)?.message ?? String(error)
+}
+
+/**
+ * Reads and parses a HAR file (see parseHarText); PARALLAX_NOT_FOUND when it cannot be read.
+ * @example const har = await readHarFile('captures/checkout.har')
+ */
+export async function readHarFile(file: string): Promise<unknown> {
+  let bytes: Buffer
+  try {
+    const info = await stat(file)
+    if (info.isDirectory()) throw Object.assign(new Error('it is a folder'), { code: 'EISDIR' })
+    if (info.size > HAR_LIMITS.maxBytes) {
+      throw harFileError(
+        file,
+        `it is ${info.size} bytes, more than the ${HAR_LIMITS.maxBytes} a HAR file may be`,
+        'Split the capture into smaller HAR files (e.g. one per page or test) and import each.',
+      )
+    }
+    bytes = await readFile(file)
+  } catch (error) {
+    if (error instanceof ParallaxError) throw error
+    throw new ParallaxError('PARALLAX_NOT_FOUND', `Failed to read HAR ${file}: ${reasonOf(error)}.`, {
+      hint: 'Pass the path of a .har file, e.g. one saved from the Network panel of DevTools.',
+      cause: error,
+      details: { file },
+    })
+  }
+  return parseHarText(bytes, file)
+}
+
+/**
+ * Writes `har` as indented JSON to `file` (creating its folder), replacing any file there atomically; PARALLAX_WRITE_FAILED on failure.
+ * @example await writeHarFile('out/recordings.har', harFromRecordings(recordings))
+ */
+export async function writeHarFile(file: string, har: Har): Promise<void> {
+  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomUUID()}.tmp`)
+  let handle: FileHandle | undefined
+  try {
+    const text = `${JSON.stringify(har, null, 2)}\n`
+    await mkdir(dirname(file), { recursive: true })
+    handle = await open(temp, 'wx')
+    await handle.writeFile(text)
+    await handle.sync()
+    await handle.close()
+    handle = undefined
+    await rename(temp, file)
+  } catch (error) {
+    await handle?.close().catch(() => {})
+    await rm(temp, { force: true }).catch(() => {})
+    throw new ParallaxError('PARALLAX_WRITE_FAILED', `Failed to write HAR ${file}: ${reasonOf(error)}.`, {
+      hint: 'Check that the folder is writable and the disk has room; nothing was written.',
+      cause: error,
+      details: { file },
+    })
+  }
+}
