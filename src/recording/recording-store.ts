@@ -20,6 +20,103 @@ export interface LoadedRecording {
 export interface LoadRecordingsResult {
   recordings: LoadedRecording[]
   errors: ParallaxError[]
+  /**
+   * What a crash is expected to leave, skipped and reported but not an error (a torn last line of an
+   * unfinalized segment). `loadRecordings` always sets it; a load with only warnings succeeded.
+   */
+  warnings?: LoadWarning[]
+  /** The persisted counters of every writer that wrote into the loaded folder (see docs/recording-files.md). */
+  writers?: LoadedWriterStatus[]
+  /** The segment files read: how many, how many were still unfinalized (`.open`), and their bytes on disk. */
+  segments?: { read: number; unfinalized: number; bytes: number }
+}
+
+/**
+ * Something a load skipped without calling it an error: a crash leaves it, and the rest still loaded.
+ * `torn`: the last line of an unfinalized segment was cut off mid-write; `vanished`: a file was renamed or
+ * deleted by a running writer while the folder was being read; `status-unreadable`: a writer status file
+ * could not be read (its counters are missing from the totals).
+ * @example for (const warning of result.warnings ?? []) console.warn(`[parallax] ${warning.message}`)
+ */
+export type LoadWarning =
+  | { kind: 'torn'; file: string; line: number; message: string }
+  | { kind: 'vanished'; file: string; message: string }
+  | { kind: 'status-unreadable'; file: string; message: string }
+
+/**
+ * Name endings of the files a recordings folder holds. A segment is `<name>.ndjson` or `<name>.ndjson.gz`
+ * once finalized, with `.open` appended while a writer still appends to it; `<name>.writer.json` holds
+ * one writer's counters.
+ * @example file.endsWith(SEGMENT_FILE_SUFFIX.open)
+ */
+export const SEGMENT_FILE_SUFFIX = {
+  plain: '.ndjson',
+  gzip: '.ndjson.gz',
+  open: '.open',
+  writerStatus: '.writer.json',
+} as const
+
+/**
+ * The `format` of a writer status file.
+ * @example if (json.format === WRITER_STATUS_FORMAT) readCounters(json)
+ */
+export const WRITER_STATUS_FORMAT = 'parallax-writer-status'
+
+/**
+ * One production writer's counters, as it persists them beside its segments: every recording handed to it
+ * is written, dropped (by reason) or still pending, so `enqueued = written + dropped + pending`.
+ * @example const lost = status.dropped.queueFull + status.dropped.writeFailed
+ */
+export interface WriterStatus {
+  format: typeof WRITER_STATUS_FORMAT
+  version: 1
+  /** `<pid>-<random>`: also part of the name of every segment this writer wrote. */
+  writer: string
+  prefix: string
+  pid: number
+  /** ISO-8601 times the writer started and last wrote this file. */
+  startedAt: string
+  updatedAt: string
+  /** `closed` once close() finished; a writer killed (or still running) stays `running`. */
+  state: 'running' | 'closed'
+  enqueued: number
+  written: number
+  /** Recordings accepted but not yet written when the file was written: lost if the writer then died. */
+  pending: number
+  dropped: { queueFull: number; serializeFailed: number; writeFailed: number; closed: number }
+  /** Segments this writer finalized. */
+  segments: number
+  /** Finalized segments (any writer's of the same prefix) this writer deleted to stay under its total cap. */
+  deleted: { segments: number; bytes: number }
+  /** Failures inside the writer (each also counted where it dropped recordings). */
+  errors: number
+}
+
+/**
+ * A writer status as loaded, with the file it came from.
+ * @example for (const { file, dropped } of result.writers ?? []) console.log(file, dropped.queueFull)
+ */
+export interface LoadedWriterStatus extends WriterStatus {
+  file: string
+}
+
+/**
+ * Options of a load.
+ * @example await loadRecordings('recordings/', { onProgress: ({ bytesRead, totalBytes }) => bar.update(bytesRead, totalBytes) })
+ */
+export interface LoadRecordingsOptions {
+  /** Called as segment bytes are read from disk (compressed bytes for `.gz`), with the total to read. */
+  onProgress?: (progress: LoadProgress) => void
+}
+
+/**
+ * How far a load got: bytes read so far of all segment files, and the file being read.
+ * @example const percent = (100 * progress.bytesRead) / progress.totalBytes
+ */
+export interface LoadProgress {
+  bytesRead: number
+  totalBytes: number
+  file: string
 }
 
 /** Options for writing a segment; pass `createdAt` to make the output byte-for-byte reproducible. */

@@ -5,6 +5,7 @@
  * any length: a file with no newline would be read whole into one string.
  */
 import { createReadStream } from 'node:fs'
+import { createGunzip } from 'node:zlib'
 import { CANONICAL_LIMITS } from './canonical.ts'
 
 /**
@@ -21,22 +22,39 @@ export const SEGMENT_LIMITS = {
   maxLineDepth: 3 + 3 * CANONICAL_LIMITS.maxDepth + 1,
 } as const
 
-/** One line of a segment as read: its text, or why it could not be read as text. */
+/**
+ * One line of a segment as read: its text, or why it could not be read as text. A gzip segment whose stream
+ * is cut short or corrupt ends with one `gzip-damaged` entry after the lines that decoded.
+ */
 export type SegmentLine =
   | { kind: 'text'; line: number; text: string; torn: boolean }
   | { kind: 'too-long'; line: number; bytes: number; torn: boolean }
   | { kind: 'not-utf8'; line: number; torn: boolean }
+  | { kind: 'gzip-damaged'; line: number; truncated: boolean; reason: string }
+
+/**
+ * How to read a segment: gzip-compressed or not, and who counts the bytes read from disk.
+ * @example readSegmentLines('a.ndjson.gz', SEGMENT_LIMITS.maxLineBytes, { gzip: true, onBytes: (n) => (read += n) })
+ */
+export interface ReadSegmentOptions {
+  gzip?: boolean
+  /** Called with the size of each chunk read from disk (compressed bytes for gzip). */
+  onBytes?: (bytes: number) => void
+}
 
 const NEWLINE = 0x0a
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
 
 /**
- * The lines of a file, streamed; `torn` marks a last line that has no trailing newline.
+ * The lines of a file, streamed; `torn` marks a last line that has no trailing newline. A gzip file is
+ * decoded as it streams; when its stream ends early (a writer killed mid-batch) the lines before the cut
+ * still come out, then a `gzip-damaged` entry.
  * @example for await (const line of readSegmentLines('recordings/a.ndjson')) console.log(line.line)
  */
 export async function* readSegmentLines(
   file: string,
   maxLineBytes: number = SEGMENT_LIMITS.maxLineBytes,
+  options: ReadSegmentOptions = {},
 ): AsyncGenerator<SegmentLine> {
   let parts: Buffer[] = []
   let pending = 0
@@ -62,16 +80,65 @@ export async function* readSegmentLines(
     else parts = []
     pending += piece.byteLength
   }
-  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
-    let start = 0
-    for (let end = chunk.indexOf(NEWLINE, start); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
-      keep(chunk.subarray(start, end))
-      yield finish(false)
-      start = end + 1
+  const source = decodedChunks(file, options)
+  let damage: { truncated: boolean; reason: string } | undefined
+  try {
+    for await (const chunk of source) {
+      let start = 0
+      for (let end = chunk.indexOf(NEWLINE, start); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
+        keep(chunk.subarray(start, end))
+        yield finish(false)
+        start = end + 1
+      }
+      if (start < chunk.byteLength) keep(chunk.subarray(start))
     }
-    if (start < chunk.byteLength) keep(chunk.subarray(start))
+  } catch (error) {
+    damage = gzipDamage(error)
+    if (damage === undefined) throw error
   }
   if (pending > 0) yield finish(true)
+  if (damage !== undefined) yield { kind: 'gzip-damaged', line, ...damage }
+}
+
+/** The file's bytes as stored (plain) or decoded (gzip), counting what is read from disk. */
+async function* decodedChunks(file: string, options: ReadSegmentOptions): AsyncGenerator<Buffer> {
+  const raw = createReadStream(file, { highWaterMark: 1024 * 1024 })
+  const onBytes = options.onBytes
+  if (!options.gzip) {
+    for await (const chunk of raw as AsyncIterable<Buffer>) {
+      onBytes?.(chunk.byteLength)
+      yield chunk
+    }
+    return
+  }
+  const gunzip = createGunzip()
+  let read = 0
+  raw.on('data', (chunk: string | Buffer) => {
+    read += chunk.length
+    onBytes?.(chunk.length)
+  })
+  raw.on('error', (error) => gunzip.destroy(error))
+  raw.pipe(gunzip)
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) yield chunk
+  } catch (error) {
+    // An empty file (a writer killed between creating and first writing it) holds no lines, not damage.
+    if (read === 0 && gzipDamage(error)?.truncated) return
+    throw error
+  } finally {
+    raw.destroy()
+    gunzip.destroy()
+  }
+}
+
+/** What a zlib error says about the stream: cut short, or corrupt; undefined for any other error. */
+function gzipDamage(error: unknown): { truncated: boolean; reason: string } | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  if (code === 'Z_BUF_ERROR') return { truncated: true, reason: 'the gzip stream ends early' }
+  if (code === 'Z_DATA_ERROR' || code === 'Z_STREAM_ERROR' || code === 'Z_NEED_DICT') {
+    return { truncated: false, reason: `the gzip data is corrupt (${(error as Error).message})` }
+  }
+  return undefined
 }
 
 const QUOTE = 0x22

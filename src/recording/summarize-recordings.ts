@@ -1,9 +1,10 @@
 /**
- * What a folder of recordings holds, at a glance: counts, routes, sizes, time span, redactions and the
- * lines that failed to load. The data behind `parallax inspect`.
+ * What a folder of recordings holds, at a glance: counts, routes, sizes, time span, redactions, the
+ * lines that failed to load, and what the writers lost (drops, unflushed recordings, torn lines).
+ * The data behind `parallax inspect`.
  */
 import type { ParallaxError } from './errors.ts'
-import type { LoadedRecording } from './recording-store.ts'
+import type { LoadedRecording, LoadRecordingsResult } from './recording-store.ts'
 import type { Body, Exchange, HeaderList, RecordedRequest } from './types.ts'
 
 /** A redacted header value as the recorder writes it (see src/record/redact-headers.ts). */
@@ -28,16 +29,56 @@ export interface RecordingsSummary {
   bodies: { bytes: number; kept: number; truncated: number }
   /** Header values replaced by a redaction placeholder. */
   redactedHeaders: number
+  /** Segment files read, how many were unfinalized (`.open`), and their bytes on disk. */
+  segments: { read: number; unfinalized: number; bytes: number }
+  /** What was skipped without being an error (torn last lines of unfinalized segments…), in load order. */
+  warnings: Array<{ kind: string; file: string; line: number; message: string }>
+  /** The counters of every writer that wrote here, summed; null when no writer status file was found. */
+  writers: WritersSummary | null
+  /**
+   * Recordings lost on the way to disk: dropped by a writer, pending in a writer that never closed (lost
+   * if it was killed; it may also still be running), and torn last lines.
+   */
+  loss: { dropped: number; unflushed: number; torn: number }
 }
 
 /**
- * Summarizes loaded recordings and the errors of the same load.
- * @example summarizeRecordings((await loadRecordings('recordings/copilot')).recordings, errors)
+ * The persisted counters of the writers of a folder, summed.
+ * @example const lost = summary.writers ? summary.writers.dropped.total + summary.writers.pending : 0
+ */
+export interface WritersSummary {
+  count: number
+  /** Writers whose status still says running: killed before close, or still writing. */
+  running: number
+  enqueued: number
+  written: number
+  dropped: { queueFull: number; serializeFailed: number; writeFailed: number; closed: number; total: number }
+  /** Pending when the running writers last wrote their status. */
+  pending: number
+  deleted: { segments: number; bytes: number }
+  errors: number
+}
+
+/**
+ * Summarizes loaded recordings and the errors of the same load; pass the rest of the load result for
+ * segments, warnings and writer counters.
+ * @example
+ * const { recordings, errors, ...rest } = await loadRecordings('recordings/copilot')
+ * summarizeRecordings(recordings, errors, rest)
  */
 export function summarizeRecordings(
   loaded: readonly LoadedRecording[],
   errors: readonly ParallaxError[],
+  more: Omit<LoadRecordingsResult, 'recordings' | 'errors'> = {},
 ): RecordingsSummary {
+  const warnings = (more.warnings ?? []).map((warning) => ({
+    kind: warning.kind,
+    file: warning.file,
+    line: warning.kind === 'torn' ? warning.line : 0,
+    message: warning.message,
+  }))
+  const writers = summarizeWriters(more.writers ?? [])
+  const torn = warnings.filter((warning) => warning.kind === 'torn').length
   const files = new Set<string>()
   const routes = new Map<string, number>()
   const sources = new Map<string, number>()
@@ -56,6 +97,10 @@ export function summarizeRecordings(
     outbound: { calls: 0, streamed: 0, incomplete: 0 },
     bodies: { bytes: 0, kept: 0, truncated: 0 },
     redactedHeaders: 0,
+    segments: { ...(more.segments ?? { read: 0, unfinalized: 0, bytes: 0 }) },
+    warnings,
+    writers,
+    loss: { dropped: writers?.dropped.total ?? 0, unflushed: writers?.pending ?? 0, torn },
   }
   let first: string | undefined
   let last: string | undefined
@@ -75,11 +120,42 @@ export function summarizeRecordings(
     }
   }
   for (const problem of summary.problems) if (problem.file) files.add(problem.file)
+  for (const warning of warnings) if (warning.kind === 'torn') files.add(warning.file)
   summary.files = files.size
   summary.routes = ranked(routes).map(([route, n]) => ({ route, count: n }))
   summary.sources = ranked(sources).map(([source, n]) => ({ source, count: n }))
   if (first !== undefined && last !== undefined) summary.span = { first, last }
   return summary
+}
+
+function summarizeWriters(statuses: NonNullable<LoadRecordingsResult['writers']>): WritersSummary | null {
+  if (statuses.length === 0) return null
+  const sum: WritersSummary = {
+    count: statuses.length,
+    running: 0,
+    enqueued: 0,
+    written: 0,
+    dropped: { queueFull: 0, serializeFailed: 0, writeFailed: 0, closed: 0, total: 0 },
+    pending: 0,
+    deleted: { segments: 0, bytes: 0 },
+    errors: 0,
+  }
+  for (const status of statuses) {
+    if (status.state === 'running') {
+      sum.running++
+      sum.pending += status.pending
+    }
+    sum.enqueued += status.enqueued
+    sum.written += status.written
+    for (const reason of ['queueFull', 'serializeFailed', 'writeFailed', 'closed'] as const) {
+      sum.dropped[reason] += status.dropped[reason]
+      sum.dropped.total += status.dropped[reason]
+    }
+    sum.deleted.segments += status.deleted.segments
+    sum.deleted.bytes += status.deleted.bytes
+    sum.errors += status.errors
+  }
+  return sum
 }
 
 function count(summary: RecordingsSummary, exchange: Exchange): void {

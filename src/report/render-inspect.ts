@@ -60,6 +60,7 @@ export function renderInspect(
       `${bytes(summary.bodies.bytes)} on the wire, ${bytes(summary.bodies.kept)} kept (${count(summary.bodies.truncated, 'truncated body', 'truncated bodies')})`,
     ],
     ['  redacted    ', count(summary.redactedHeaders, 'header value')],
+    ...writerLines(summary),
     [],
     [span('  routes', 'bold')],
     ...summary.routes
@@ -79,7 +80,55 @@ export function renderInspect(
     const more = summary.problems.length - PROBLEMS_SHOWN
     if (more > 0) lines.push([span(`    +${more} more (--json lists them all)`, 'dim')])
   }
+  if (summary.warnings.length > 0) {
+    lines.push([], [span('  skipped', 'bold')])
+    for (const warning of summary.warnings.slice(0, PROBLEMS_SHOWN)) {
+      lines.push(['    ', span('~', 'dim'), ' ', sanitizeText(warning.message)])
+    }
+    const more = summary.warnings.length - PROBLEMS_SHOWN
+    if (more > 0) lines.push([span(`    +${more} more (--json lists them all)`, 'dim')])
+  }
   return paintLines(lines, options)
+}
+
+/** Segments, the writers' books and what was lost; nothing for a folder no writer wrote. */
+function writerLines(summary: RecordingsSummary): Line[] {
+  const { segments, writers, loss } = summary
+  const lines: Line[] = []
+  if (segments.unfinalized > 0 || writers !== null) {
+    const open = segments.unfinalized > 0 ? ` (${segments.unfinalized} unfinalized)` : ''
+    lines.push(['  segments    ', `${count(segments.read, 'file')}${open}, ${bytes(segments.bytes)}`])
+  }
+  if (writers !== null) {
+    const { dropped } = writers
+    const reasons = [
+      [dropped.queueFull, 'queue full'],
+      [dropped.serializeFailed, 'not serializable'],
+      [dropped.writeFailed, 'write failed'],
+      [dropped.closed, 'after close'],
+    ]
+      .filter(([n]) => (n as number) > 0)
+      .map(([n, why]) => `${n} ${why}`)
+    const running = writers.running > 0 ? ` (${writers.running} not closed)` : ''
+    lines.push([
+      '  writers     ',
+      `${count(writers.count, 'writer')}${running}: ${writers.enqueued} enqueued, ${writers.written} written, ${dropped.total} dropped${reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}`,
+    ])
+    if (writers.deleted.segments > 0) {
+      lines.push([
+        '  deleted     ',
+        `${count(writers.deleted.segments, 'segment')} (${bytes(writers.deleted.bytes)}) to stay under the total size cap`,
+      ])
+    }
+  }
+  const lost = loss.dropped + loss.unflushed + loss.torn
+  if (writers !== null || lost > 0) {
+    const parts = [`${loss.dropped} dropped`]
+    if (loss.unflushed > 0) parts.push(`up to ${loss.unflushed} unflushed in writers not closed`)
+    parts.push(count(loss.torn, 'torn line'))
+    lines.push(['  loss        ', lost > 0 ? span(parts.join(', '), 'yellow') : parts.join(', ')])
+  }
+  return lines
 }
 
 function count(n: number, one: string, many = `${one}s`): string {
