@@ -12,6 +12,8 @@ export const EXIT = {
   replayFailed: 3,
   /** An unexpected internal error (a bug in parallax). */
   internal: 4,
+  /** `parallax scan` found a secret in the recordings. */
+  secretFound: 5,
 } as const
 
 export const EXIT_CODES_HELP = `Exit codes:
@@ -19,4 +21,5 @@ export const EXIT_CODES_HELP = `Exit codes:
   1  at least one recording diverges
   2  usage or input error (unknown flag, missing file, invalid scenario or recording)
   3  a replay failed (unrecorded outbound call, determinism violation, stage timeout, crash)
-  4  unexpected internal error (a bug in parallax: please report it)`
+  4  unexpected internal error (a bug in parallax: please report it)
+  5  parallax scan found a secret in the recordings`

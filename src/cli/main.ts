@@ -7,7 +7,10 @@ import { Command, CommanderError } from 'commander'
 import { exitCodeFor, isParallaxError } from '../recording/errors.ts'
 import { exportCommand, importCommand } from './commands/har.ts'
 import { inspectCommand } from './commands/inspect.ts'
+import { proxyCommand } from './commands/proxy.ts'
+import { redactCommand } from './commands/redact.ts'
 import { replayCommand } from './commands/replay.ts'
+import { scanCommand } from './commands/scan.ts'
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.ts'
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -28,7 +31,15 @@ export async function main(argv: string[]): Promise<number> {
     .addHelpText('after', `\n${EXIT_CODES_HELP}`)
     .exitOverride()
     .configureOutput({ outputError: () => {} })
-  for (const command of [replayCommand(), inspectCommand(), importCommand(), exportCommand()]) {
+  for (const command of [
+    replayCommand(),
+    inspectCommand(),
+    importCommand(),
+    exportCommand(),
+    redactCommand(),
+    scanCommand(),
+    proxyCommand(),
+  ]) {
     program.addCommand(command.exitOverride().configureOutput({ outputError: () => {} }))
   }
   try {

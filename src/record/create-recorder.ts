@@ -17,10 +17,10 @@ import {
 } from './inbound-wrap.ts'
 import { installNondeterminismHooks } from './nondeterminism-hooks.ts'
 import { createPatchRegistry } from './patch-registry.ts'
-import { realSources } from './real-sources.ts'
 import { createRecorderBooks, type RecorderStats } from './recorder-books.ts'
 import { type Capture, createRecorderRuntime } from './recorder-runtime.ts'
-import { createHeaderRedactor } from './redact-headers.ts'
+import { createRecordingIds } from './recording-ids.ts'
+import { createRedactor, type RedactionOptions } from './redact/create-redactor.ts'
 import { createRequestSelection, isErrorStatus, type SelectionOptions } from './request-selection.ts'
 import { installUndiciCapture, installUndiciInstanceCapture } from './undici-capture.ts'
 
@@ -51,11 +51,21 @@ export interface RecorderOptions extends SelectionOptions {
   redactHeaders?: string[]
   /** HMAC key of the redaction placeholders; default a fixed, public key (see `DEFAULT_REDACTION_KEY`). */
   redactionKey?: string
+  /** Rules of the default redactor beyond `redactHeaders` (query parameters, body keys, text patterns). */
+  redaction?: Omit<RedactionOptions, 'key'>
   /**
    * Receives each finished recording, once, outside the request's context. Return `false` when it was
    * refused (a full queue): it is counted as dropped. A throw is caught and counted too.
    */
   onRecording: (recording: Recording) => unknown
+  /**
+   * Applied to each recording before it is handed over (and so before anything is queued or written);
+   * default: `createRedactor({ key: redactionKey, headers: { add: redactHeaders }, ...redaction }).recording`
+   * (secret headers, URL userinfo and query parameters, body fields, tokens found by pattern anywhere).
+   * `false` hands recordings over unredacted. A throw drops the recording and counts it
+   * (`dropped.redactFailed`): it is never handed over unredacted.
+   */
+  redact?: ((recording: Recording) => Recording) | false
   /** Receives the recorder's own failures, which are never thrown into the app. */
   onError?: (error: unknown) => void
 }
@@ -88,7 +98,8 @@ export function createRecorder(options: RecorderOptions): Recorder {
   const books = createRecorderBooks()
   const runtime = createRecorderRuntime({
     maxBodyBytes,
-    redact: createHeaderRedactor({ names: options.redactHeaders ?? [], key: options.redactionKey }),
+    // Headers are redacted with the rest of the recording, in `hand`.
+    redact: (headers) => headers,
     report(error) {
       books.error()
       options.onError?.(error)
@@ -96,12 +107,34 @@ export function createRecorder(options: RecorderOptions): Recorder {
     unattributed: () => books.unattributed(),
   })
   const meta = recordingMeta(options)
-  let sequence = 0
-  const usedIds = new Set<string>()
+  const ids = createRecordingIds(options.service)
   /** Captures that sampling left out, kept only if they end in a server error. */
   const onlyIfError = new WeakSet<Capture>()
 
-  const hand = (recording: Recording) => {
+  const redact = options.redact ?? defaultRedaction(options)
+  const hand = (captured: Recording) => {
+    let recording = captured
+    if (redact !== false) {
+      try {
+        recording = redact(captured)
+      } catch (error) {
+        books.dropped('redactFailed', captured.id)
+        runtime.report(
+          new ParallaxError(
+            'PARALLAX_WRITE_FAILED',
+            `Failed to redact recording ${captured.id}: the redactor threw; it was dropped.`,
+            {
+              hint: 'Check the custom redaction rules; the recording was not written.',
+              details: {
+                recordingId: captured.id,
+                reason: error instanceof Error ? error.name : typeof error,
+              },
+            },
+          ),
+        )
+        return
+      }
+    }
     let accepted: unknown
     try {
       // Outside the request's context: whatever onRecording starts belongs to no recording.
@@ -135,9 +168,8 @@ export function createRecorder(options: RecorderOptions): Recorder {
       books.skipped('sampled-out', true)
       return
     }
-    sequence++
     hand({
-      id: requestIdOf(inbound, usedIds) ?? recordingId(options.service, sequence),
+      id: ids.next(inbound.request.headers),
       recordedAt: capture.recordedAt,
       meta: { ...meta },
       inbound,
@@ -202,6 +234,17 @@ export function createRecorder(options: RecorderOptions): Recorder {
   return recorder
 }
 
+function defaultRedaction(options: RecorderOptions): (recording: Recording) => Recording {
+  return createRedactor({
+    ...options.redaction,
+    ...(options.redactionKey !== undefined && { key: options.redactionKey }),
+    headers: {
+      ...options.redaction?.headers,
+      add: [...(options.redaction?.headers?.add ?? []), ...(options.redactHeaders ?? [])],
+    },
+  }).recording
+}
+
 function hasTruncatedBody(recording: Recording): boolean {
   return [recording.inbound, ...recording.outbound].some(
     (exchange) => exchange.request.body?.truncated === true || exchange.response.body?.truncated === true,
@@ -238,29 +281,4 @@ function recordingMeta(options: RecorderOptions): RecordingMeta {
   if (options.configFingerprint !== undefined) meta.configFingerprint = options.configFingerprint
   if (options.pipeline !== undefined) meta.pipeline = options.pipeline
   return meta
-}
-
-/** Tokens safe as a recording id: what load balancers and clients put in X-Request-Id. */
-const MAX_REMEMBERED_IDS = 10_000
-const REQUEST_ID = /^[A-Za-z0-9][\w.:-]{0,127}$/
-
-/**
- * The inbound `x-request-id`, when it is a safe token not used before by this recorder: a recording then
- * carries the id the service's own logs use, so one can be found from the other.
- */
-function requestIdOf(inbound: Exchange, used: Set<string>): string | undefined {
-  const header = inbound.request.headers.find(([name]) => name.toLowerCase() === 'x-request-id')?.[1]
-  if (header === undefined || !REQUEST_ID.test(header) || used.has(header)) return undefined
-  // Bounded: a long-running recorder forgets old ids rather than growing without end.
-  if (used.size >= MAX_REMEMBERED_IDS) used.clear()
-  used.add(header)
-  return header
-}
-
-/** `<service>-<arrival time, base36>-<sequence><random>`: the random tail keeps ids apart across processes. */
-function recordingId(service: string, sequence: number): string {
-  const tail = Math.floor(realSources.random() * 36 ** 4)
-    .toString(36)
-    .padStart(4, '0')
-  return `${service}-${realSources.now().toString(36)}-${sequence.toString(36).padStart(4, '0')}${tail}`
 }

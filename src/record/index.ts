@@ -9,11 +9,44 @@ export {
 } from './create-recorder.ts'
 export type { InboundHandler, InboundWrap } from './inbound-wrap.ts'
 export {
+  createRecordingProxy,
+  DEFAULT_MAX_CONNECTIONS,
+  type RecordingProxy,
+  type RecordingProxyOptions,
+  type RecordingProxyStats,
+} from './proxy/create-recording-proxy.ts'
+export { HOP_BY_HOP_HEADERS, type HostHeaderMode } from './proxy/proxy-headers.ts'
+export { createProxyRedaction } from './proxy/proxy-redaction.ts'
+export {
   type DropReason,
   RECORDER_CHANNEL,
   type RecorderEvent,
   type RecorderStats,
 } from './recorder-books.ts'
+export {
+  createRedactor,
+  type RedactionAudit,
+  type RedactionFinding,
+  type RedactionOptions,
+  type Redactor,
+} from './redact/create-redactor.ts'
+export { DEFAULT_TEXT_RULES } from './redact/default-text-rules.ts'
+export { maskSecret } from './redact/find-secrets.ts'
+export { isPlaceholder, PLACEHOLDER_PATTERN } from './redact/placeholder.ts'
+export {
+  redactSegments,
+  type SegmentOutput,
+  type SegmentRedaction,
+} from './redact/redact-segments.ts'
+export { type ScanFinding, type ScanReport, scanSegments } from './redact/scan-segments.ts'
+export {
+  DEFAULT_NOT_SECRET_NAMES,
+  DEFAULT_SECRET_BODY_KEYS,
+  DEFAULT_SECRET_HEADERS,
+  DEFAULT_SECRET_QUERY_PARAMS,
+  type NameRules,
+} from './redact/secret-names.ts'
+export type { TextPattern, TextRule } from './redact/text-rule.ts'
 export {
   createHeaderRedactor,
   DEFAULT_REDACTED_HEADERS,
@@ -23,3 +56,16 @@ export {
   redactedPlaceholder,
 } from './redact-headers.ts'
 export type { RouteRule, SelectionOptions } from './request-selection.ts'
+export {
+  createSegmentWriter,
+  DEFAULT_WRITER_OPTIONS,
+  estimateRecordingBytes,
+  type ListedFile,
+  nodeWriterFileSystem,
+  type SegmentWriter,
+  type SegmentWriterOptions,
+  type SegmentWriterStats,
+  type WriterDropReason,
+  type WriterFileSystem,
+} from './sink/index.ts'
+export { type RunningRecorder, type StartRecorderOptions, startRecorder } from './start-recorder.ts'

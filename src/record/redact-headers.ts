@@ -1,9 +1,12 @@
 /**
- * Header redaction: secrets are replaced before anything leaves the recorder, by a keyed digest so
- * that two requests carrying the same secret still show the same placeholder.
+ * Header redaction as the recorder does it today: the whole value of a listed header becomes a keyed
+ * digest, so two requests carrying the same secret still show the same placeholder. The full redaction
+ * engine (URLs, bodies, text rules, cookies by name) is `createRedactor` in ./redact/.
  */
-import { createHmac } from 'node:crypto'
 import type { HeaderList } from '../recording/types.ts'
+import { DEFAULT_REDACTION_KEY, redactedPlaceholder } from './redact/placeholder.ts'
+
+export { DEFAULT_REDACTION_KEY, redactedPlaceholder }
 
 /**
  * Header names whose values are always redacted (compared case-insensitively).
@@ -17,13 +20,6 @@ export const DEFAULT_REDACTED_HEADERS: readonly string[] = Object.freeze([
   'x-api-key',
   'api-key',
 ])
-
-/**
- * The HMAC key used when no `redactionKey` is given. It is public, so the placeholders only hide the
- * secret from readers, not from someone who can guess it: set your own key in production.
- * @example createHeaderRedactor({ key: DEFAULT_REDACTION_KEY })
- */
-export const DEFAULT_REDACTION_KEY = 'parallax-default-redaction-key'
 
 /**
  * Options of {@link createHeaderRedactor}.
@@ -55,12 +51,4 @@ export function createHeaderRedactor(options: HeaderRedactorOptions = {}): Heade
     headers.map(([name, value]) =>
       names.has(name.toLowerCase()) ? [name, redactedPlaceholder(key, value)] : [name, value],
     )
-}
-
-/**
- * The placeholder standing for a secret value: the first 12 hex digits of HMAC-SHA256(key, value).
- * @example redactedPlaceholder('k', 'Bearer x') // '[redacted:5e1b…]'
- */
-export function redactedPlaceholder(key: string, value: string): string {
-  return `[redacted:${createHmac('sha256', key).update(value).digest('hex').slice(0, 12)}]`
 }

@@ -9,7 +9,10 @@ const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as {
 
 describe('package exports', () => {
   it('package exports: every TypeScript subpath loads and exports something', async () => {
-    const entries = Object.entries(pkg.exports).filter(([, target]) => target.endsWith('.ts'))
+    // ./register only has an effect (it starts recording): test/record/register.test.ts runs it in a child.
+    const entries = Object.entries(pkg.exports).filter(
+      ([subpath, target]) => target.endsWith('.ts') && subpath !== './register',
+    )
     expect(entries.length).toBeGreaterThan(5)
     for (const [subpath, target] of entries) {
       const mod = (await import(resolve(root, target))) as Record<string, unknown>

@@ -99,8 +99,8 @@ describe('parallax import har / export har (CLI)', () => {
     const [loaded] = (await loadRecordings(join(dir, 'out'))).recordings
     expect(loaded!.recording.meta).toEqual({ service: 'shop', environment: 'staging' })
     expect(loaded!.recording.inbound.request.headers).toEqual([
-      ['Authorization', expect.stringMatching(/^\[redacted:[0-9a-f]{12}\]$/)],
-      ['Cookie', expect.stringMatching(/^\[redacted:[0-9a-f]{12}\]$/)],
+      ['Authorization', expect.stringMatching(/^Bearer \[redacted:[0-9a-f]{12}\]$/)],
+      ['Cookie', expect.stringMatching(/^sid=\[redacted:[0-9a-f]{12}\]$/)],
       ['accept', 'text/html'],
     ])
 

@@ -14,7 +14,7 @@ async function startEchoDependency() {
     sendJson(res, 201, {
       method: req.method,
       path: req.url,
-      token: req.headers['x-token'],
+      tag: req.headers['x-tag'],
       body: body.toString(),
     })
   })
@@ -24,7 +24,7 @@ function httpPost(url: string, body: string): Promise<{ status: number; text: st
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, {
       method: 'POST',
-      headers: { 'x-token': 't-1', 'content-type': 'text/plain' },
+      headers: { 'x-tag': 't-1', 'content-type': 'text/plain' },
     })
     req.on('response', (res) => {
       readAll(res).then((bytes) => resolve({ status: res.statusCode ?? 0, text: bytes.toString() }), reject)
@@ -43,7 +43,7 @@ describe('record: outbound calls', () => {
       fixture.recorder.wrap(async (_req, res) => {
         const answer = await fetch(`${dependency.url}/items?q=1`, {
           method: 'POST',
-          headers: { 'x-token': 't-1', 'content-type': 'text/plain' },
+          headers: { 'x-tag': 't-1', 'content-type': 'text/plain' },
           body: 'hello fetch',
         })
         sendJson(res, 200, await answer.json())
@@ -54,7 +54,7 @@ describe('record: outbound calls', () => {
     expect(await response.json()).toEqual({
       method: 'POST',
       path: '/items?q=1',
-      token: 't-1',
+      tag: 't-1',
       body: 'hello fetch',
     })
     const [recording] = await fixture.settle()
@@ -62,7 +62,7 @@ describe('record: outbound calls', () => {
     const call = recording!.outbound[0]!
     expect(call.request.method).toBe('POST')
     expect(call.request.url).toBe(`${dependency.url}/items?q=1`)
-    expect(header(call.request.headers, 'x-token')).toBe('t-1')
+    expect(header(call.request.headers, 'x-tag')).toBe('t-1')
     expect(bodyText(call.request.body)).toBe('hello fetch')
     expect(call.response.status).toBe(201)
     expect(call.response.statusText).toBe('Created')
@@ -70,7 +70,7 @@ describe('record: outbound calls', () => {
     expect(JSON.parse(bodyText(call.response.body))).toEqual({
       method: 'POST',
       path: '/items?q=1',
-      token: 't-1',
+      tag: 't-1',
       body: 'hello fetch',
     })
     expect(call.response.incomplete).toBeUndefined()
@@ -86,7 +86,7 @@ describe('record: outbound calls', () => {
       fixture.recorder.wrap(async (_req, res) => {
         const answer = await undiciRequest(`${dependency.url}/undici`, {
           method: 'PUT',
-          headers: { 'x-token': 't-2' },
+          headers: { 'x-tag': 't-2' },
           body: 'hello undici',
         })
         sendJson(res, 200, await answer.body.json())
@@ -99,7 +99,7 @@ describe('record: outbound calls', () => {
       ['PUT', `${dependency.url}/undici`],
     ])
     const call = recording!.outbound[0]!
-    expect(header(call.request.headers, 'x-token')).toBe('t-2')
+    expect(header(call.request.headers, 'x-tag')).toBe('t-2')
     expect(bodyText(call.request.body)).toBe('hello undici')
     expect(call.response.status).toBe(201)
     expect(JSON.parse(bodyText(call.response.body))).toMatchObject({ method: 'PUT', body: 'hello undici' })
@@ -128,11 +128,11 @@ describe('record: outbound calls', () => {
       ['GET', `${dependency.url}/got`],
     ])
     const [posted, got] = recording!.outbound
-    expect(header(posted!.request.headers, 'x-token')).toBe('t-1')
+    expect(header(posted!.request.headers, 'x-tag')).toBe('t-1')
     expect(header(posted!.request.headers, 'host')).toBe(new URL(dependency.url).host)
     expect(bodyText(posted!.request.body)).toBe('hello http')
     expect(posted!.response.status).toBe(201)
-    expect(JSON.parse(bodyText(posted!.response.body))).toMatchObject({ body: 'hello http', token: 't-1' })
+    expect(JSON.parse(bodyText(posted!.response.body))).toMatchObject({ body: 'hello http', tag: 't-1' })
     expect(got!.request.body).toBeUndefined()
     expect(JSON.parse(bodyText(got!.response.body))).toMatchObject({ method: 'GET', path: '/got' })
   })

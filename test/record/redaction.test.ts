@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createHeaderRedactor, DEFAULT_REDACTION_KEY, redactedPlaceholder } from '../../src/record/index.ts'
+import { DEFAULT_REDACTION_KEY, redactedPlaceholder } from '../../src/record/index.ts'
 import { header, recorderFixture, sendJson, startLoopback } from './loopback.ts'
 
 const SECRET = 'Bearer sk-live-0123456789'
@@ -32,32 +32,38 @@ describe('record: header redaction', () => {
     for (const secret of ['sk-live-0123456789', 'very-secret-cookie', 'tok-123'])
       expect(text).not.toContain(secret)
 
-    const placeholder = redactedPlaceholder(DEFAULT_REDACTION_KEY, SECRET)
-    expect(placeholder).toMatch(/^\[redacted:[0-9a-f]{12}\]$/)
+    // The scheme stays readable; the credential becomes its keyed placeholder, the same on both sides.
+    const placeholder = `Bearer ${redactedPlaceholder(DEFAULT_REDACTION_KEY, 'sk-live-0123456789')}`
     const { inbound, outbound } = recording!
     expect(header(inbound.request.headers, 'authorization')).toBe(placeholder)
     expect(header(outbound[0]!.request.headers, 'authorization')).toBe(placeholder)
-    expect(header(inbound.request.headers, 'cookie')).toBe(redactedPlaceholder(DEFAULT_REDACTION_KEY, COOKIE))
+    expect(header(inbound.request.headers, 'cookie')).toBe(
+      `session=${redactedPlaceholder(DEFAULT_REDACTION_KEY, 'very-secret-cookie')}`,
+    )
     expect(header(inbound.response.headers, 'set-cookie')).toBe(
       header(outbound[0]!.response.headers, 'set-cookie'),
     )
-    expect(header(inbound.response.headers, 'set-cookie')).toMatch(/^\[redacted:/)
+    expect(header(inbound.response.headers, 'set-cookie')).toMatch(/^session=\[redacted:/)
     expect(header(outbound[0]!.request.headers, 'x-internal-token')).toMatch(/^\[redacted:/)
     expect(header(inbound.request.headers, 'x-trace')).toBe('keep-me')
   })
 
-  it('createHeaderRedactor: uses the given key, so placeholders differ between keys but not between equal values', () => {
-    const one = createHeaderRedactor({ key: 'key-one' })
-    const two = createHeaderRedactor({ key: 'key-two' })
-    const headers: Array<[string, string]> = [
-      ['API-Key', 'abc'],
-      ['x-api-key', 'abc'],
-      ['Accept', 'text/plain'],
-    ]
-    const [first, second, kept] = one(headers)
-    expect(first![1]).toBe(second![1])
-    expect(first![1]).not.toBe(two(headers)[0]![1])
-    expect(kept).toEqual(['Accept', 'text/plain'])
-    expect(headers[0]).toEqual(['API-Key', 'abc'])
+  it('createRecorder: redactionKey changes every placeholder; redact: false hands recordings over as captured', async () => {
+    const seen: string[] = []
+    for (const options of [
+      { redactionKey: 'key-one' },
+      { redactionKey: 'key-two' },
+      { redact: false as const },
+    ]) {
+      using fixture = recorderFixture(options)
+      await using app = await startLoopback(fixture.recorder.wrap((_req, res) => res.end('ok')))
+      await (await fetch(app.url, { headers: { 'x-api-key': 'abc-123' } })).text()
+      const [recording] = await fixture.settle()
+      seen.push(header(recording!.inbound.request.headers, 'x-api-key') ?? '')
+    }
+    expect(seen[0]).toMatch(/^\[redacted:/)
+    expect(seen[1]).toMatch(/^\[redacted:/)
+    expect(seen[0]).not.toBe(seen[1])
+    expect(seen[2]).toBe('abc-123')
   })
 })

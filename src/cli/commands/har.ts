@@ -5,7 +5,7 @@
  */
 import { basename } from 'node:path'
 import { Command } from 'commander'
-import { createHeaderRedactor } from '../../record/redact-headers.ts'
+import { createRedactor } from '../../record/index.ts'
 import {
   createNdjsonStore,
   type Exchange,
@@ -34,8 +34,6 @@ interface ExportFlags {
   pages: boolean
 }
 
-const PLACEHOLDER = /^\[redacted:[0-9a-f]{12}\]$/
-
 const EXIT_HELP =
   'Exit codes: 0 every entry imported, 2 an entry was skipped (the others are written) or the file is not HAR.'
 
@@ -50,20 +48,12 @@ export function redactImported(
   recordings: readonly Recording[],
   extraHeaders: readonly string[],
 ): Recording[] {
-  const redactor = createHeaderRedactor({ names: extraHeaders })
-  // A value that is already a placeholder stays as it is, so a file from `export har` imports back exactly.
-  const redactHeaders = (headers: HeaderList): HeaderList =>
-    redactor(headers).map((header, i) => (PLACEHOLDER.test(headers[i]![1]) ? headers[i]! : header))
-  const redactExchange = (exchange: Exchange): Exchange => ({
-    ...exchange,
-    request: { ...exchange.request, headers: redactHeaders(exchange.request.headers) },
-    response: { ...exchange.response, headers: redactHeaders(exchange.response.headers) },
+  // Placeholders match no rule, so a file written by `export har` imports back exactly.
+  const redactor = createRedactor({
+    headers: { add: [...extraHeaders] },
+    ...(process.env.PARALLAX_REDACTION_KEY && { key: process.env.PARALLAX_REDACTION_KEY }),
   })
-  return recordings.map((recording) => ({
-    ...recording,
-    inbound: redactExchange(recording.inbound),
-    outbound: recording.outbound.map(redactExchange),
-  }))
+  return recordings.map((recording) => redactor.recording(recording))
 }
 
 /** A segment name from the HAR file's name: `Chrome export (1).har` → `Chrome-export-1`. */

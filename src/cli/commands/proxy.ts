@@ -1,0 +1,128 @@
+/**
+ * `parallax proxy --listen <host:port> --target <origin> --out <dir>`: a recording reverse proxy for a
+ * service in any language. Runs until SIGINT or SIGTERM, then finishes the exchanges in progress (cut
+ * after a grace period), writes what is queued and finalizes the segment.
+ */
+import { Command, InvalidArgumentError } from 'commander'
+import { createRecordingProxy, createSegmentWriter } from '../../record/index.ts'
+import { ParallaxError } from '../../recording/errors.ts'
+
+interface ProxyFlags {
+  listen: string
+  target: string
+  out: string
+  service?: string
+  environment?: string
+  sample?: number
+  include?: string[]
+  exclude?: string[]
+  recordErrors?: boolean
+  maxBodyBytes?: number
+  gzip?: boolean
+  grace: number
+}
+
+/** Builds the `proxy` command. */
+export function proxyCommand(): Command {
+  return new Command('proxy')
+    .description('Record a service in any language: a reverse proxy that records every exchange it forwards.')
+    .requiredOption('--listen <host:port>', 'where the proxy listens, e.g. 127.0.0.1:8080')
+    .requiredOption('--target <origin>', 'the service, e.g. http://127.0.0.1:3000')
+    .requiredOption('--out <dir>', 'the folder segments are written to, e.g. recordings/api')
+    .option('--service <name>', 'service name in each recording (default: the target host)')
+    .option('--environment <name>', 'environment name in each recording', 'production')
+    .option('--sample <fraction>', 'fraction of requests recorded, 0 to 1', fraction)
+    .option('--include <glob>', "record only matching routes, e.g. '/api/**' (repeatable)", collect)
+    .option('--exclude <glob>', "never record matching routes, e.g. '/health' (repeatable)", collect)
+    .option('--no-record-errors', 'do not keep unsampled requests that end in a 5xx')
+    .option('--max-body-bytes <bytes>', 'bytes kept per body (default 1048576)', byteCount)
+    .option('--gzip', 'write .ndjson.gz segments')
+    .option('--grace <ms>', 'on SIGINT/SIGTERM, wait this long for exchanges in progress', byteCount, 5000)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  parallax proxy --listen 127.0.0.1:8080 --target http://127.0.0.1:3000 --out recordings/api\n  parallax proxy --listen :8080 --target http://api.internal:80 --out rec --sample 0.05 --exclude /health\n\nSecret headers, query parameters, body fields and tokens are redacted before anything is written\n(key: PARALLAX_REDACTION_KEY). Stop with Ctrl-C or SIGTERM; see docs/proxy.md.',
+    )
+    .action(async (flags: ProxyFlags) => {
+      const { host, port } = listenAddress(flags.listen)
+      const writer = createSegmentWriter({
+        dir: flags.out,
+        ...(flags.service && { service: flags.service }),
+        ...(flags.gzip && { gzip: true }),
+        onError: (error) => process.stderr.write(`[parallax] ${error.message}\n`),
+      })
+      const proxy = createRecordingProxy({
+        target: flags.target,
+        onRecording: (recording) => writer.enqueue(recording),
+        onError: (error) =>
+          process.stderr.write(
+            `[parallax] proxy: ${error instanceof Error ? error.message : String(error)}\n`,
+          ),
+        environment: flags.environment ?? 'production',
+        ...(flags.service && { service: flags.service }),
+        ...(flags.sample !== undefined && { sample: flags.sample }),
+        ...(flags.include && { include: flags.include }),
+        ...(flags.exclude && { exclude: flags.exclude }),
+        ...(flags.recordErrors === false && { recordErrors: false }),
+        ...(flags.maxBodyBytes !== undefined && { maxBodyBytes: flags.maxBodyBytes }),
+      })
+      const address = await proxy.listen(port, host).catch((error: NodeJS.ErrnoException) => {
+        throw new ParallaxError(
+          'PARALLAX_USAGE',
+          `Failed to listen on ${flags.listen}: ${error.code ?? error.message}.`,
+          {
+            hint: 'Pick a free port (or one this user may bind), e.g. --listen 127.0.0.1:8080.',
+            cause: error,
+          },
+        )
+      })
+      process.stderr.write(
+        `[parallax] proxy listening on http://${address.address}:${address.port} → ${flags.target}, recording to ${flags.out}\n`,
+      )
+      const signal = await new Promise<NodeJS.Signals>((resolve) => {
+        process.once('SIGINT', () => resolve('SIGINT'))
+        process.once('SIGTERM', () => resolve('SIGTERM'))
+      })
+      process.stderr.write(`[parallax] ${signal}: finishing exchanges in progress…\n`)
+      const grace = setTimeout(() => void proxy.destroy(), flags.grace)
+      await proxy.close()
+      clearTimeout(grace)
+      await writer.close()
+      const { recorded, truncated, dropped, requests } = proxy.stats()
+      const written = writer.stats()
+      const lost =
+        Object.values(dropped).reduce((sum, n) => sum + n, 0) +
+        Object.values(written.dropped).reduce((sum, n) => sum + n, 0) -
+        dropped.sinkFull
+      process.stderr.write(
+        `[parallax] ${requests} requests · ${recorded + truncated} recorded (${truncated} with a body cut) · ${written.written} written · ${lost} dropped\n`,
+      )
+    })
+}
+
+function listenAddress(listen: string): { host: string; port: number } {
+  const match = /^(?:\[?([^\]]*?)\]?)?:(\d{1,5})$/.exec(listen.trim())
+  const port = Number(match?.[2])
+  if (!match || port > 65_535) {
+    throw new ParallaxError('PARALLAX_USAGE', `Failed to parse --listen ${JSON.stringify(listen)}.`, {
+      hint: 'Give host:port or :port, e.g. --listen 127.0.0.1:8080.',
+    })
+  }
+  return { host: match[1] || '127.0.0.1', port }
+}
+
+function fraction(value: string): number {
+  const number = Number(value)
+  if (value.trim() === '' || !(number >= 0 && number <= 1))
+    throw new InvalidArgumentError('a fraction from 0 to 1, e.g. 0.05')
+  return number
+}
+
+function byteCount(value: string): number {
+  const number = Number(value)
+  if (!Number.isInteger(number) || number < 0) throw new InvalidArgumentError('a non-negative integer')
+  return number
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value]
+}

@@ -1,0 +1,31 @@
+/**
+ * What every redaction step needs: the HMAC key, the name matchers, the text rules, and an optional
+ * observer told about each secret replaced (for `parallax scan` and the redact summary).
+ */
+import { placeholderOfBytes } from './placeholder.ts'
+import type { SecretNames } from './secret-names.ts'
+import type { LiteralGate, TextRule } from './text-rule.ts'
+
+/**
+ * The shared state of one redactor (`found` is set only while auditing).
+ * @example const ctx: RedactContext = { key, names, rules }
+ */
+export interface RedactContext {
+  readonly key: string
+  readonly names: SecretNames
+  readonly rules: readonly TextRule[]
+  /** Finds every rule's literals at once (see `literalGate`). */
+  readonly gate?: LiteralGate | undefined
+  /** Called with the rule and the secret (a latin1 byte string) each time a secret is replaced. */
+  readonly found?: ((rule: string, secret: string, placeholder: string) => void) | undefined
+}
+
+/**
+ * The placeholder replacing `secret` (a latin1 byte string), reported to `ctx.found`.
+ * @example replacementFor(ctx, 'jwt', token, false) // '[redacted:…]'
+ */
+export function replacementFor(ctx: RedactContext, rule: string, secret: string, urlSafe: boolean): string {
+  const placeholder = placeholderOfBytes(ctx.key, secret, urlSafe)
+  ctx.found?.(rule, secret, placeholder)
+  return placeholder
+}

@@ -1,0 +1,91 @@
+/**
+ * `parallax proxy`: a real child process forwarding to a loopback service, recording what passes,
+ * finalizing its segment on SIGTERM.
+ */
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdtemp, readdir, readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { bodyText } from '../../src/recording/body.ts'
+import { loadRecordings } from '../../src/recording/load-recordings.ts'
+import { startLoopback } from '../record/loopback.ts'
+import { parallax, ROOT } from '../support/run-node.ts'
+
+describe('cli: parallax proxy', () => {
+  it('proxy: forwards and records every exchange, redacted, and finalizes its segment on SIGTERM', async () => {
+    await using service = await startLoopback((req, res) => {
+      res.setHeader('content-type', 'application/json')
+      res.end(JSON.stringify({ path: req.url, password: 'hunter2-service-side' }))
+    })
+    const out = await mkdtemp(join(tmpdir(), 'parallax-proxy-cli-'))
+    const child = spawn(
+      process.execPath,
+      [
+        resolve(ROOT, 'bin/parallax.js'),
+        'proxy',
+        '--listen',
+        '127.0.0.1:0',
+        '--target',
+        service.url,
+        '--out',
+        out,
+        '--service',
+        'api',
+      ],
+      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] },
+    )
+    let stderr = ''
+    const url = await new Promise<string>((resolveUrl, reject) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString()
+        const match = /proxy listening on (http:\/\/[\d.]+:\d+)/.exec(stderr)
+        if (match) resolveUrl(match[1] as string)
+      })
+      child.once('exit', (code) => reject(new Error(`proxy exited (${code}): ${stderr}`)))
+    })
+    for (let i = 0; i < 5; i++) {
+      const answer = await fetch(`${url}/items/${i}?api_key=sk_live_proxyCliSecret123456789`)
+      expect(await answer.json()).toEqual({
+        path: `/items/${i}?api_key=sk_live_proxyCliSecret123456789`,
+        password: 'hunter2-service-side',
+      })
+    }
+    child.kill('SIGTERM')
+    const [code] = (await once(child, 'exit')) as [number | null]
+    expect(code).toBe(0)
+    expect(stderr).toContain('5 requests · 5 recorded (0 with a body cut) · 5 written · 0 dropped')
+
+    const { recordings, errors } = await loadRecordings(out)
+    expect(errors).toEqual([])
+    expect(recordings).toHaveLength(5)
+    const first = recordings.map((r) => r.recording).find((r) => r.inbound.request.url.includes('/items/0'))
+    expect(first?.meta).toMatchObject({ service: 'api', environment: 'production' })
+    expect(first?.inbound.request.url).toMatch(new RegExp(`^${service.url}/items/0\\?api_key=%5Bredacted%3A`))
+    expect(bodyText(first?.inbound.response.body)).toMatch(/"password":"\[redacted:[0-9a-f]{12}\]"/)
+    for (const file of await readdir(out)) {
+      const bytes = await readFile(join(out, file))
+      expect(bytes.includes('sk_live_proxyCliSecret')).toBe(false)
+      expect(bytes.includes('hunter2-service-side')).toBe(false)
+    }
+  })
+
+  it('proxy: a missing --target or a bad --listen is a usage error with a hint', async () => {
+    const missing = await parallax(['proxy', '--listen', '127.0.0.1:0', '--out', 'x'])
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toContain("required option '--target <origin>' not specified")
+    const bad = await parallax([
+      'proxy',
+      '--listen',
+      'nowhere',
+      '--target',
+      'http://127.0.0.1:1',
+      '--out',
+      'x',
+    ])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('Failed to parse --listen "nowhere"')
+    expect(bad.stderr).toContain('hint: Give host:port')
+  })
+})

@@ -1,0 +1,335 @@
+/**
+ * The redaction engine piece by piece: headers, URLs, bodies by content type, free text, checkpoint
+ * values, exchanges; placeholders, keys, options, and ordinary data left alone.
+ */
+import { createHash, randomBytes } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import { createRedactor, DEFAULT_REDACTION_KEY, redactedPlaceholder } from '../../src/record/index.ts'
+import { bodyFromBytes, bodyText } from '../../src/recording/body.ts'
+import type { Exchange } from '../../src/recording/types.ts'
+
+const JWT =
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTQyIiwiaWF0IjoxNzY0MDAwMDAwfQ.Dq9Jz1uTq8vR0cYwMx2c3sE5Xq0pL7sY3fK2bN4mV1A'
+const STRIPE = 'sk_live_51HqLyjWDarjtT1zdp7dc4eC39'
+const P = (secret: string, key = DEFAULT_REDACTION_KEY) => redactedPlaceholder(key, secret)
+const U = (secret: string, key = DEFAULT_REDACTION_KEY) =>
+  encodeURIComponent(redactedPlaceholder(key, secret))
+
+describe('redactor: headers', () => {
+  const redactor = createRedactor()
+
+  it('headers: redacts secret names in any case, keeping the auth scheme, cookie names and Set-Cookie attributes', () => {
+    const out = redactor.headers([
+      ['AUTHORIZATION', `Bearer ${JWT}`],
+      ['Cookie', 'theme=dark; sid=s3cr3t-sid'],
+      ['Set-Cookie', 'sid=abc123; Path=/; HttpOnly'],
+      ['set-cookie', 'refresh=def456; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Secure'],
+      ['X-Api-Key', 'k-12345'],
+      ['X-Internal-Token', 'tok-123'],
+      ['Accept', 'text/plain'],
+    ])
+    expect(out).toEqual([
+      ['AUTHORIZATION', `Bearer ${P(JWT)}`],
+      ['Cookie', `theme=${P('dark')}; sid=${P('s3cr3t-sid')}`],
+      ['Set-Cookie', `sid=${P('abc123')}; Path=/; HttpOnly`],
+      ['set-cookie', `refresh=${P('def456')}; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Secure`],
+      ['X-Api-Key', P('k-12345')],
+      ['X-Internal-Token', P('tok-123')],
+      ['Accept', 'text/plain'],
+    ])
+  })
+
+  it('headers: splits Set-Cookie values folded into one header, and keeps an unknown scheme out of sight', () => {
+    const [[, folded], [, custom]] = redactor.headers([
+      ['set-cookie', 'a=1x; Expires=Wed, 21 Oct 2026 07:28:00 GMT, b=2y; Path=/'],
+      ['Authorization', 'sk_live_notascheme 123'],
+    ]) as [[string, string], [string, string]]
+    expect(folded).toBe(`a=${P('1x')}; Expires=Wed, 21 Oct 2026 07:28:00 GMT, b=${P('2y')}; Path=/`)
+    expect(custom).toBe(P('sk_live_notascheme 123'))
+  })
+
+  it('headers: scans every other value with the text rules, URLs in Location and Link as URLs', () => {
+    const out = redactor.headers([
+      ['X-Debug', `retry with ${STRIPE}`],
+      ['Location', 'https://app.test/cb?access_token=abc123def&state=x'],
+      ['Link', '<https://api.test/items?page=2&api_key=k999>; rel="next"'],
+    ])
+    expect(out).toEqual([
+      ['X-Debug', `retry with ${P(STRIPE)}`],
+      ['Location', `https://app.test/cb?access_token=${U('abc123def')}&state=x`],
+      ['Link', `<https://api.test/items?page=2&api_key=${U('k999')}>; rel="next"`],
+    ])
+  })
+
+  it('headers: the same secret gives the same placeholder in a header, a query and a body; another key another one', () => {
+    const other = createRedactor({ key: 'another-key' })
+    const [[, header]] = redactor.headers([['Authorization', `Bearer ${JWT}`]]) as [[string, string]]
+    expect(header).toBe(`Bearer ${P(JWT)}`)
+    expect(redactor.url(`https://api.test/x?token=${JWT}`)).toBe(`https://api.test/x?token=${U(JWT)}`)
+    expect(redactor.text(JSON.stringify({ token: JWT }))).toBe(JSON.stringify({ token: P(JWT) }))
+    expect(other.text(JSON.stringify({ token: JWT }))).toBe(JSON.stringify({ token: P(JWT, 'another-key') }))
+    expect(P(JWT)).not.toBe(P(JWT, 'another-key'))
+  })
+})
+
+describe('redactor: URLs', () => {
+  const redactor = createRedactor()
+
+  it('url: redacts userinfo, secret query and fragment params, tokens in the path and inside encoded values', () => {
+    const next = encodeURIComponent('https://app.test/cb?token=zz9zz9&x=1')
+    const url = `https://svc:p%40ss@api.test/v1/sessions/${JWT}/x?q=a+b&access_token=abc1&next=${next}#id_token=t0k3n`
+    const out = redactor.url(url)
+    expect(out).toBe(
+      `https://svc:${U('p%40ss')}@api.test/v1/sessions/${U(JWT)}/x?q=a+b&access_token=${U('abc1')}` +
+        `&next=${encodeURIComponent(`https://app.test/cb?token=${U('zz9zz9')}&x=1`)}#id_token=${U('t0k3n')}`,
+    )
+    expect(new URL(out).searchParams.get('access_token')).toBe(P('abc1'))
+    expect(redactor.url(out)).toBe(out)
+  })
+
+  it('url: leaves a URL without secrets byte for byte as it was', () => {
+    for (const url of [
+      'https://example.test/a/b?page=2&sort=desc&q=hello%20world#top',
+      '/relative/path?x=1',
+      'http://127.0.0.1:4100/docs?q=x',
+    ])
+      expect(redactor.url(url)).toBe(url)
+  })
+})
+
+describe('redactor: bodies', () => {
+  const redactor = createRedactor()
+  const text = (body: string, type?: string) => redactor.bytes(Buffer.from(body), type).toString()
+
+  it('bytes: JSON keys at any depth and in any spelling, numbers, objects under a secret key, span edits only', () => {
+    const body =
+      '{\n  "user": "ada",\n  "a": [{"API-KEY": "k1"}, {"apiKey": "k2", "api_key": 7}],\n  "credentials": {"otp": "123456", "n": 1}\n}'
+    expect(text(body, 'application/json')).toBe(
+      `{\n  "user": "ada",\n  "a": [{"API-KEY": "${P('k1')}"}, {"apiKey": "${P('k2')}", "api_key": "${P('7')}"}],\n  "credentials": {"otp": "${P('123456')}", "n": 1}\n}`,
+    )
+  })
+
+  it('bytes: text rules inside JSON strings, escaped ones (PEM with \\n, JSON inside JSON) decoded first', () => {
+    const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----'
+    const body = JSON.stringify({ note: `use ${STRIPE}`, pem, inner: JSON.stringify({ token: 'abc' }) })
+    expect(JSON.parse(text(body, 'application/json'))).toEqual({
+      note: `use ${P(STRIPE)}`,
+      pem: P(pem),
+      inner: JSON.stringify({ token: P('abc') }),
+    })
+  })
+
+  it('bytes: form fields by name, and text rules in decoded values', () => {
+    const body = `grant_type=password&username=ada&password=hunter%2122&comment=my+key+${STRIPE}`
+    expect(text(body, 'application/x-www-form-urlencoded')).toBe(
+      `grant_type=password&username=ada&password=${U('hunter!22')}&comment=my+key+${U(STRIPE)}`,
+    )
+  })
+
+  it('bytes: multipart fields by name, and each part by its own content type', () => {
+    const part = (head: string, content: string) => `--XyZ\r\n${head}\r\n\r\n${content}\r\n`
+    const body =
+      part('Content-Disposition: form-data; name="user"', 'ada') +
+      part('Content-Disposition: form-data; name="Password"', 'hunter22') +
+      part(
+        'Content-Disposition: form-data; name="cfg"\r\nContent-Type: application/json',
+        '{"client_secret":"s3"}',
+      ) +
+      '--XyZ--\r\n'
+    expect(text(body, 'multipart/form-data; boundary=XyZ')).toBe(
+      part('Content-Disposition: form-data; name="user"', 'ada') +
+        part('Content-Disposition: form-data; name="Password"', P('hunter22')) +
+        part(
+          'Content-Disposition: form-data; name="cfg"\r\nContent-Type: application/json',
+          `{"client_secret":"${P('s3')}"}`,
+        ) +
+        '--XyZ--\r\n',
+    )
+  })
+
+  it('bytes: free text by patterns — JWT, Stripe, AWS, GitHub, Slack, Google, PEM, connection strings', () => {
+    const aws = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'
+    const body = [
+      `jwt ${JWT}`,
+      'AKIAIOSFODNN7EXAMPLE',
+      `aws_secret_access_key = ${aws}`,
+      'ghp_0123456789abcdefghijABCDEFGHIJ012345',
+      'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx',
+      'AIzaSyA1234567890abcdefghijklmnopqrstuv',
+      'mongodb+srv://app:Pa55word@cluster0.example.test/db',
+      'redis://:r3dis@cache:6379',
+    ].join('\n')
+    expect(text(body, 'text/plain')).toBe(
+      [
+        `jwt ${P(JWT)}`,
+        P('AKIAIOSFODNN7EXAMPLE'),
+        `aws_secret_access_key = ${P(aws)}`,
+        P('ghp_0123456789abcdefghijABCDEFGHIJ012345'),
+        P('xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx'),
+        P('AIzaSyA1234567890abcdefghijklmnopqrstuv'),
+        `mongodb+srv://app:${U('Pa55word')}@cluster0.example.test/db`,
+        `redis://:${U('r3dis')}@cache:6379`,
+      ].join('\n'),
+    )
+  })
+
+  it('bytes: a binary body still gets the ASCII patterns, and stays binary', () => {
+    const body = Buffer.concat([
+      Buffer.from([0xff, 0x00, 0xc3]),
+      Buffer.from(STRIPE),
+      Buffer.from([0x80, 0xfe]),
+    ])
+    const out = redactor.bytes(body, 'application/octet-stream')
+    expect(out).toEqual(
+      Buffer.concat([Buffer.from([0xff, 0x00, 0xc3]), Buffer.from(P(STRIPE)), Buffer.from([0x80, 0xfe])]),
+    )
+  })
+
+  it('body: recomputes size and sha256, keeps contentEncoding; a truncated body loses the token cut in half, keeps the whole size and digest', () => {
+    const full = Buffer.from(`{"note":"key ${STRIPE} rest"}`)
+    const stored = { ...bodyFromBytes(full), contentEncoding: 'gzip' }
+    const out = redactor.body(stored, 'application/json')
+    const expected = Buffer.from(`{"note":"key ${P(STRIPE)} rest"}`)
+    expect(out).toEqual({ ...bodyFromBytes(expected), contentEncoding: 'gzip' })
+
+    const cut = bodyFromBytes(full, full.indexOf(STRIPE) + 12)
+    const truncated = redactor.body(cut, 'application/json')
+    const kept = `{"note":"key ${P(STRIPE.slice(0, 12))}`
+    expect(bodyText(truncated)).toBe(kept)
+    // Size and digest still describe the whole body as it crossed the wire.
+    expect(truncated).toMatchObject({
+      truncated: true,
+      size: full.byteLength,
+      sha256: createHash('sha256').update(full).digest('hex'),
+    })
+  })
+})
+
+describe('redactor: exchanges and values', () => {
+  const redactor = createRedactor()
+
+  it('exchange: fixes content-length and moves the chunk timeline through the edits', () => {
+    const body = Buffer.from(`{"data":{"token":"${'t'.repeat(40)}","ok":true}}`)
+    const split = body.indexOf('t'.repeat(40)) + 20
+    const exchange: Exchange = {
+      request: { method: 'GET', url: 'http://api.test/x', headers: [] },
+      response: {
+        status: 200,
+        headers: [
+          ['content-type', 'application/json'],
+          ['Content-Length', String(body.byteLength)],
+        ],
+        body: bodyFromBytes(body),
+        chunks: [
+          { offsetMs: 0, size: split },
+          { offsetMs: 7, size: body.byteLength - split },
+        ],
+      },
+      startedAtMs: 0,
+      durationMs: 9,
+    }
+    const out = redactor.exchange(exchange)
+    const redacted = `{"data":{"token":"${P('t'.repeat(40))}","ok":true}}`
+    expect(bodyText(out.response.body)).toBe(redacted)
+    expect(out.response.headers[1]).toEqual(['Content-Length', String(redacted.length)])
+    expect(out.response.chunks).toEqual([
+      { offsetMs: 0, size: redacted.indexOf(',"ok"') },
+      { offsetMs: 7, size: redacted.length - redacted.indexOf(',"ok"') },
+    ])
+  })
+
+  it('value: checkpoint values by key (plain and map keys) and by text rules, bytes as bodies', () => {
+    const value = {
+      user: 'ada',
+      apiKey: 'k-1',
+      nested: [{ note: `use ${STRIPE}` }],
+      map: {
+        $parallax: 'map',
+        entries: [
+          ['password', 'pw1'],
+          ['x', 1],
+        ],
+      },
+      raw: { $parallax: 'bytes', base64: Buffer.from(`token=${JWT}`).toString('base64') },
+    }
+    expect(redactor.value(value)).toEqual({
+      user: 'ada',
+      apiKey: P('k-1'),
+      nested: [{ note: `use ${P(STRIPE)}` }],
+      map: {
+        $parallax: 'map',
+        entries: [
+          ['password', P('pw1')],
+          ['x', 1],
+        ],
+      },
+      raw: { $parallax: 'bytes', base64: Buffer.from(`token=${P(JWT)}`).toString('base64') },
+    })
+  })
+})
+
+describe('redactor: options and ordinary data', () => {
+  it('createRedactor: names and patterns can be added and removed', () => {
+    const redactor = createRedactor({
+      headers: { add: ['x-session'], remove: ['cookie'] },
+      query: { remove: ['code'] },
+      bodyKeys: { add: ['ssn'] },
+      patterns: { add: [{ name: 'acme-key', pattern: 'acme_[a-z0-9]{8}' }], remove: ['stripe-key'] },
+    })
+    expect(
+      redactor.headers([
+        ['X-Session', 's1'],
+        ['Cookie', 'a=1'],
+      ]),
+    ).toEqual([
+      ['X-Session', P('s1')],
+      ['Cookie', 'a=1'],
+    ])
+    expect(redactor.url('https://a.test/cb?code=US&key=abc')).toBe(
+      `https://a.test/cb?code=US&key=${U('abc')}`,
+    )
+    expect(redactor.text(`{"ssn":"078-05-1120","k":"acme_1234abcd ${STRIPE}"}`)).toBe(
+      `{"ssn":"${P('078-05-1120')}","k":"${P('acme_1234abcd')} ${STRIPE}"}`,
+    )
+  })
+
+  it('createRedactor: a bad pattern, an unknown rule or an empty key is a typed error that shows no secret', () => {
+    expect(() => createRedactor({ patterns: { add: [{ name: 'bad', pattern: '([' }] } })).toThrowError(
+      expect.objectContaining({
+        code: 'PARALLAX_USAGE',
+        message: expect.stringMatching(/^Failed to create the redactor: pattern "bad"/),
+      }),
+    )
+    expect(() => createRedactor({ patterns: { remove: ['no-such-rule'] } })).toThrowError(
+      expect.objectContaining({ code: 'PARALLAX_USAGE', hint: expect.stringContaining('jwt') }),
+    )
+    expect(() => createRedactor({ key: '' })).toThrowError(
+      expect.objectContaining({ code: 'PARALLAX_USAGE' }),
+    )
+  })
+
+  it('text: leaves prose, UUIDs, hashes, base64 images, code and ordinary API JSON unchanged', () => {
+    const redactor = createRedactor()
+    const ordinary = [
+      'The password reset flow sends a token by email. Keep your API key secret. Password: must be long.',
+      '6f1c2a8e-0b7d-4e8a-9c1f-2d3e4f5a6b7c 0af7651916cd43dd8448eb211c80319c',
+      createHash('sha256').update('x').digest('hex'),
+      JSON.stringify({ image: `data:image/png;base64,${randomBytes(20_000).toString('base64')}` }),
+      randomBytes(20_000).toString('base64url'),
+      'const token = lexer.next(); const apiKey = config.apiKey; if (password(len)) {}',
+      JSON.stringify({
+        max_tokens: 256,
+        usage: { prompt_tokens: 12 },
+        token_type: 'Bearer',
+        next_page_token: 'CAESBggB',
+      }),
+      JSON.stringify([
+        { key: 'color', value: 'blue' },
+        { code: 'ENOENT', message: 'no such file' },
+      ]),
+      '<div class="sk-spinner-fading-circle"><a href="/search?q=shoes&page=2">Next</a></div>',
+      'pk_live_51H8xXyZabcdefghijklmnop is a publishable key; commit 9fceb02d0ae598e95dc970b74767f19372d61af8',
+    ]
+    for (const text of ordinary) expect(redactor.text(text)).toBe(text)
+  })
+})
