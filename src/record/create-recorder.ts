@@ -3,7 +3,7 @@
  * read to the inbound request that caused it, and hands over one redacted Recording per request.
  */
 import { ParallaxError } from '../recording/errors.ts'
-import type { Exchange, Recording, RecordingMeta } from '../recording/types.ts'
+import type { Recording, RecordingMeta } from '../recording/types.ts'
 import { installFetchScope } from './fetch-scope.ts'
 import { installHttpClientCapture } from './http-client-capture.ts'
 import { installInboundChannel } from './inbound-channel.ts'

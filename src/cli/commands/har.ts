@@ -8,9 +8,7 @@ import { Command } from 'commander'
 import { createRedactor } from '../../record/index.ts'
 import {
   createNdjsonStore,
-  type Exchange,
   type HarSkippedEntry,
-  type HeaderList,
   harFromRecordings,
   loadRecordings,
   ParallaxError,
