@@ -5,10 +5,11 @@
  */
 
 import type { OutboundTrace } from '../../pipeline/types.ts'
+import { createRedactor, type Redactor } from '../../record/redact/create-redactor.ts'
 import type { ParallaxError } from '../../recording/errors.ts'
 import type { HeaderList } from '../../recording/types.ts'
 import type { BookEntry, ExchangeBook } from './exchange-book.ts'
-import { outboundRequest, requestDigest } from './normalize-request.ts'
+import { type OutboundRequest, outboundRequest, requestDigest } from './normalize-request.ts'
 import { idleCallError } from './outbound-errors.ts'
 
 /** One recording's share of the network: the exchanges it answers with and where its calls go. */
@@ -36,7 +37,10 @@ export interface NetworkContext {
  * const context = createNetworkContext(['127.0.0.1'])
  * context.begin({ book: createExchangeBook(recording), onCall })
  */
-export function createNetworkContext(allowHosts: readonly string[]): NetworkContext {
+export function createNetworkContext(
+  allowHosts: readonly string[],
+  redactor: Pick<Redactor, 'url' | 'bytes'> = defaultReplayRedactor(),
+): NetworkContext {
   const allowed = new Set(allowHosts.map((host) => host.toLowerCase()))
   let current: NetworkSession | undefined
   return {
@@ -48,7 +52,16 @@ export function createNetworkContext(allowHosts: readonly string[]): NetworkCont
         const digest = requestDigest(request)
         return { kind: 'unmatched', digest, error: idleCallError(request, digest) }
       }
-      const entry = session.book.take(request)
+      let entry = session.book.take(request)
+      if (entry.kind === 'unmatched') {
+        // The recording was redacted: the code sends the real secret, the recording holds its placeholder.
+        // Redacted with the recorder's rules and key, the request matches its recorded self.
+        const redacted = redactedRequest(request, redactor)
+        if (redacted !== undefined) {
+          const second = session.book.take(redacted)
+          if (second.kind !== 'unmatched') entry = second
+        }
+      }
       const call = { method: request.method, url, requestDigest: entry.digest }
       if (entry.kind === 'matched') session.onCall({ ...call, matched: entry.index })
       else if (entry.kind === 'broken') session.onCall({ ...call, matched: entry.index }, entry.error)
@@ -70,4 +83,31 @@ export function createNetworkContext(allowHosts: readonly string[]): NetworkCont
       if (current === session) current = undefined
     },
   }
+}
+
+/**
+ * The redactor replay matches with: the recorder's default rules, keyed by `PARALLAX_REDACTION_KEY` as the
+ * recorder was (or the default key).
+ */
+function defaultReplayRedactor(): Pick<Redactor, 'url' | 'bytes'> {
+  let redactor: Redactor | undefined
+  const get = () => {
+    redactor ??= createRedactor(
+      process.env.PARALLAX_REDACTION_KEY ? { key: process.env.PARALLAX_REDACTION_KEY } : {},
+    )
+    return redactor
+  }
+  return { url: (url) => get().url(url), bytes: (bytes, contentType) => get().bytes(bytes, contentType) }
+}
+
+/** The request with its URL and body redacted, or undefined when redaction changes nothing. */
+function redactedRequest(
+  request: OutboundRequest,
+  redactor: Pick<Redactor, 'url' | 'bytes'>,
+): OutboundRequest | undefined {
+  const url = redactor.url(request.url)
+  const contentType = request.headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1]
+  const body = request.body.byteLength === 0 ? request.body : redactor.bytes(request.body, contentType)
+  if (url === request.url && body.equals(request.body)) return undefined
+  return outboundRequest(request.method, url, request.headers, body)
 }
