@@ -50,12 +50,20 @@ export {
 } from './har/recordings-from-har.ts'
 export { loadRecordings } from './load-recordings.ts'
 export { createNdjsonStore } from './ndjson-store.ts'
-export type {
-  LoadedRecording,
-  LoadRecordingsResult,
-  RecordingStore,
-  WriteSegmentOptions,
+export {
+  type LoadedRecording,
+  type LoadedWriterStatus,
+  type LoadProgress,
+  type LoadRecordingsOptions,
+  type LoadRecordingsResult,
+  type LoadWarning,
+  type RecordingStore,
+  SEGMENT_FILE_SUFFIX,
+  WRITER_STATUS_FORMAT,
+  type WriterStatus,
+  type WriteSegmentOptions,
 } from './recording-store.ts'
+export { countPlaceholders, isPlaceholder, PLACEHOLDER_PATTERN } from './redaction-placeholder.ts'
 export {
   describeFirstIssue,
   type FieldProblem,
@@ -66,7 +74,12 @@ export {
   segmentHeaderSchema,
 } from './schema.ts'
 export { SEGMENT_LIMITS } from './segment-lines.ts'
-export { inboundRoute, type RecordingsSummary, summarizeRecordings } from './summarize-recordings.ts'
+export {
+  inboundRoute,
+  type RecordingsSummary,
+  summarizeRecordings,
+  type WritersSummary,
+} from './summarize-recordings.ts'
 export {
   type Body,
   type Checkpoint,

@@ -3,12 +3,11 @@
  * lines that failed to load, and what the writers lost (drops, unflushed recordings, torn lines).
  * The data behind `parallax inspect`.
  */
+
 import type { ParallaxError } from './errors.ts'
 import type { LoadedRecording, LoadRecordingsResult } from './recording-store.ts'
-import type { Body, Exchange, HeaderList, RecordedRequest } from './types.ts'
-
-/** A redacted header value as the recorder writes it (see src/record/redact-headers.ts). */
-const REDACTED = /^\[redacted:[0-9a-f]+\]$/
+import { countPlaceholders } from './redaction-placeholder.ts'
+import type { Body, Exchange, RecordedRequest } from './types.ts'
 
 export interface RecordingsSummary {
   /** Segment files that held at least one recording or one error. */
@@ -27,8 +26,10 @@ export interface RecordingsSummary {
   outbound: { calls: number; streamed: number; incomplete: number }
   /** Body bytes as they were on the wire; `kept` is what the recordings hold (less when truncated). */
   bodies: { bytes: number; kept: number; truncated: number }
-  /** Header values replaced by a redaction placeholder. */
+  /** Header values holding a redaction placeholder (whole, `Bearer [redacted:…]`, or cookie values). */
   redactedHeaders: number
+  /** Redaction placeholders anywhere: headers, URLs and bodies. */
+  redactedValues: number
   /** Segment files read, how many were unfinalized (`.open`), and their bytes on disk. */
   segments: { read: number; unfinalized: number; bytes: number }
   /** What was skipped without being an error (torn last lines of unfinalized segments…), in load order. */
@@ -97,6 +98,7 @@ export function summarizeRecordings(
     outbound: { calls: 0, streamed: 0, incomplete: 0 },
     bodies: { bytes: 0, kept: 0, truncated: 0 },
     redactedHeaders: 0,
+    redactedValues: 0,
     segments: { ...(more.segments ?? { read: 0, unfinalized: 0, bytes: 0 }) },
     warnings,
     writers,
@@ -161,7 +163,15 @@ function summarizeWriters(statuses: NonNullable<LoadRecordingsResult['writers']>
 function count(summary: RecordingsSummary, exchange: Exchange): void {
   for (const body of [exchange.request.body, exchange.response.body]) addBody(summary, body)
   for (const headers of [exchange.request.headers, exchange.response.headers]) {
-    summary.redactedHeaders += redacted(headers)
+    for (const [, value] of headers) {
+      const found = countPlaceholders(value)
+      if (found > 0) summary.redactedHeaders++
+      summary.redactedValues += found
+    }
+  }
+  summary.redactedValues += countPlaceholders(exchange.request.url)
+  for (const body of [exchange.request.body, exchange.response.body]) {
+    if (body?.encoding === 'utf8') summary.redactedValues += countPlaceholders(body.text)
   }
 }
 
@@ -172,10 +182,6 @@ function addBody(summary: RecordingsSummary, body: Body | undefined): void {
     ? Buffer.byteLength(body.encoding === 'utf8' ? body.text : body.data, body.encoding)
     : body.size
   if (body.truncated) summary.bodies.truncated++
-}
-
-function redacted(headers: HeaderList): number {
-  return headers.filter(([, value]) => REDACTED.test(value)).length
 }
 
 /**

@@ -59,7 +59,10 @@ export function renderInspect(
       '  bodies      ',
       `${bytes(summary.bodies.bytes)} on the wire, ${bytes(summary.bodies.kept)} kept (${count(summary.bodies.truncated, 'truncated body', 'truncated bodies')})`,
     ],
-    ['  redacted    ', count(summary.redactedHeaders, 'header value')],
+    [
+      '  redacted    ',
+      `${count(summary.redactedValues, 'value')} (${count(summary.redactedHeaders, 'header value')})`,
+    ],
     ...writerLines(summary),
     [],
     [span('  routes', 'bold')],

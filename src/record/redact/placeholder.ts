@@ -5,6 +5,9 @@
  * different ones, and no rule ever matches a placeholder, so redacting twice changes nothing.
  */
 import { createHmac } from 'node:crypto'
+import { isPlaceholder, PLACEHOLDER_PATTERN } from '../../recording/redaction-placeholder.ts'
+
+export { isPlaceholder, PLACEHOLDER_PATTERN }
 
 /**
  * The HMAC key used when no key is given. It is public, so the placeholders only hide the secret from
@@ -12,14 +15,6 @@ import { createHmac } from 'node:crypto'
  * @example createRedactor({ key: process.env.PARALLAX_REDACTION_KEY ?? DEFAULT_REDACTION_KEY })
  */
 export const DEFAULT_REDACTION_KEY = 'parallax-default-redaction-key'
-
-/**
- * A placeholder as text (`[redacted:…]`) or percent-encoded for URLs, forms and connection strings.
- * @example PLACEHOLDER_PATTERN.test('[redacted:0123456789ab]') // true
- */
-export const PLACEHOLDER_PATTERN = /\[redacted:[0-9a-f]{12}\]|%5[Bb]redacted%3[Aa][0-9a-f]{12}%5[Dd]/g
-
-const WHOLE_PLACEHOLDER = /^(?:\[redacted:[0-9a-f]{12}\]|%5[Bb]redacted%3[Aa][0-9a-f]{12}%5[Dd])$/
 
 /**
  * The placeholder standing for a secret value (its UTF-8 bytes).
@@ -36,14 +31,6 @@ export function redactedPlaceholder(key: string, value: string): string {
 export function placeholderOfBytes(key: string, bytes: string, urlSafe: boolean): string {
   const hex = digest(key, Buffer.from(bytes, 'latin1'))
   return urlSafe ? `%5Bredacted%3A${hex}%5D` : `[redacted:${hex}]`
-}
-
-/**
- * True when `text` is one placeholder, plain or percent-encoded.
- * @example isPlaceholder('%5Bredacted%3A0123456789ab%5D') // true
- */
-export function isPlaceholder(text: string): boolean {
-  return text.length >= 23 && WHOLE_PLACEHOLDER.test(text)
 }
 
 /**
