@@ -23,7 +23,7 @@ import {
   type SecretNames,
 } from './secret-names.ts'
 import { literalGate, type TextPattern, textPatternRule } from './text-rule.ts'
-import { redactUrl } from './url-secrets.ts'
+import { memoizedUrl } from './url-secrets.ts'
 import { redactCanonicalValue } from './value-secrets.ts'
 
 /**
@@ -141,7 +141,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   }
   return {
     headers: (headers) => redactHeaderList(headers, ctx),
-    url: (url) => redactUrl(url, ctx),
+    url: (url) => memoizedUrl(url, ctx),
     text: (text) => redactText(text, ctx),
     bytes(bytes, contentType) {
       const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)

@@ -4,10 +4,10 @@
  */
 import type { Body, Exchange, HeaderList, RecordedRequest, RecordedResponse } from '../../recording/types.ts'
 import { redactBody, remapChunks } from './body-secrets.ts'
-import { redactHeaderValue } from './header-secrets.ts'
+import { memoizedHeaderValue } from './header-secrets.ts'
 import { redactByteString } from './redact-bytes.ts'
 import type { RedactContext } from './redact-context.ts'
-import { redactUrl } from './url-secrets.ts'
+import { memoizedUrl } from './url-secrets.ts'
 
 /**
  * Told where the redaction is before each part is redacted (for audit findings).
@@ -39,7 +39,7 @@ function redactRequest(
   locate?: Locate,
 ): RecordedRequest {
   locate?.(`${at}.url`)
-  const url = redactUrl(request.url, ctx)
+  const url = memoizedUrl(request.url, ctx)
   const headers = redactHeaders(request.headers, ctx, at, locate)
   const out: RecordedRequest = { ...request, url, headers }
   if (request.body !== undefined) {
@@ -86,7 +86,7 @@ function redactResponse(
 function redactHeaders(headers: HeaderList, ctx: RedactContext, at: string, locate?: Locate): HeaderList {
   return headers.map(([name, value], index) => {
     locate?.(`${at}.headers[${index}] (${name.toLowerCase()})`)
-    return [name, redactHeaderValue(name, value, ctx)]
+    return [name, memoizedHeaderValue(name, value, ctx)]
   })
 }
 

@@ -5,6 +5,7 @@
  * rules. Order, case and repeats of the list are kept.
  */
 import type { HeaderList } from '../../recording/types.ts'
+import { memoized } from './memo.ts'
 import { isPlaceholder } from './placeholder.ts'
 import { redactByteString } from './redact-bytes.ts'
 import { type RedactContext, replacementFor } from './redact-context.ts'
@@ -37,7 +38,15 @@ const AUTH_SCHEMES = new Set([
  * @example redactHeaderList([['Cookie', 'sid=abc; theme=dark']], ctx) // [['Cookie', 'sid=[redacted:…]; theme=[redacted:…]']]
  */
 export function redactHeaderList(headers: HeaderList, ctx: RedactContext): HeaderList {
-  return headers.map(([name, value]) => [name, redactHeaderValue(name, value, ctx)])
+  return headers.map(([name, value]) => [name, memoizedHeaderValue(name, value, ctx)])
+}
+
+/**
+ * {@link redactHeaderValue}, remembered: the same headers come back request after request.
+ * @example memoizedHeaderValue('Authorization', 'Bearer abc', ctx) // 'Bearer [redacted:…]'
+ */
+export function memoizedHeaderValue(name: string, value: string, ctx: RedactContext): string {
+  return memoized(ctx, `h\u0000${name}\u0000${value}`, value, () => redactHeaderValue(name, value, ctx))
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { findSecretSpans, spansToEdits } from './find-secrets.ts'
 import { formSecretEdits } from './form-secrets.ts'
+import { memoized } from './memo.ts'
 import { percentDecode, percentEncode } from './percent-codec.ts'
 import { redactInner } from './redact-bytes.ts'
 import type { RedactContext } from './redact-context.ts'
@@ -82,4 +83,12 @@ function urlEdits(text: string, ctx: RedactContext): TextEdit[] {
     )
   }
   return edits
+}
+
+/**
+ * {@link redactUrl}, remembered: the same URLs come back request after request.
+ * @example memoizedUrl('https://api.test/v1?access_token=abc', ctx)
+ */
+export function memoizedUrl(url: string, ctx: RedactContext): string {
+  return memoized(ctx, `u\u0000${url}`, url, () => redactUrl(url, ctx))
 }
