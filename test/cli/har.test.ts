@@ -64,7 +64,7 @@ describe('parallax import har / export har (CLI)', () => {
     const { code, stdout, stderr } = await parallax(['import', 'har', 'chrome.har', '--out', 'out'], dir)
     expect(stderr).toBe('')
     expect(stdout).toMatchInlineSnapshot(`
-      "Imported 3 of 3 entries from chrome.har as 3 recordings into out/chrome.ndjson (secret headers redacted); skipped 0.
+      "Imported 3 of 3 entries from chrome.har as 3 recordings into out/chrome.ndjson (secrets redacted); skipped 0.
       "
     `)
     expect(code).toBe(0)
@@ -89,7 +89,7 @@ describe('parallax import har / export har (CLI)', () => {
         "code": 2,
         "stderr": "[parallax] Skipped log.entries[1] (GET https://shop.example/account) of secret.har: startedDateTime is not a date.
       ",
-        "stdout": "Imported 1 of 2 entries from secret.har as 1 recording into out/secret.ndjson (secret headers redacted); skipped 1 (log.entries[1]: startedDateTime is not a date).
+        "stdout": "Imported 1 of 2 entries from secret.har as 1 recording into out/secret.ndjson (secrets redacted); skipped 1 (log.entries[1]: startedDateTime is not a date).
       ",
       }
     `)

@@ -36,10 +36,8 @@ const EXIT_HELP =
   'Exit codes: 0 every entry imported, 2 an entry was skipped (the others are written) or the file is not HAR.'
 
 /**
- * Redacts imported recordings before they reach disk: the one place `import har` redacts. Today it
- * replaces secret header values (Authorization, Cookie, Set-Cookie, API keys, plus `extraHeaders`) in
- * every exchange; when the full redactor lands this body becomes
- * `const redactor = createRedactor({ headers: extraHeaders }); return recordings.map((r) => redactor.recording(r))`.
+ * Redacts imported recordings before they reach disk, with the recorder's rules (secret headers plus
+ * `extraHeaders`, URLs, bodies, tokens by pattern) and key (`PARALLAX_REDACTION_KEY`).
  * @example redactImported(recordings, ['x-session'])
  */
 export function redactImported(
@@ -104,7 +102,7 @@ async function importHar(file: string, flags: ImportFlags): Promise<number> {
   const imported = result.entries - result.skipped.length
   process.stdout.write(
     `Imported ${imported} of ${plural(result.entries, 'entry', 'entries')} from ${file} as ${plural(recordings.length, 'recording')} into ${written}` +
-      ` (${flags.redact ? 'secret headers redacted' : 'NOT redacted'}); ${skippedSummary(result.skipped)}.\n`,
+      ` (${flags.redact ? 'secrets redacted' : 'NOT redacted'}); ${skippedSummary(result.skipped)}.\n`,
   )
   return result.skipped.length > 0 ? EXIT.usage : EXIT.agree
 }
@@ -144,7 +142,7 @@ function quiet(command: Command): Command {
  */
 export function importCommand(): Command {
   const har = new Command('har')
-    .description('Import a HAR 1.2 file as recordings: one recording per entry, secret headers redacted.')
+    .description('Import a HAR 1.2 file as recordings: one recording per entry, secrets redacted (headers, URLs, bodies).')
     .argument('<file.har>', 'a HAR file, e.g. saved from DevTools (Network → Save all as HAR)')
     .requiredOption('--out <dir>', 'folder to write the segment into (<dir>/<file name>.ndjson)')
     .option('--service <name>', "meta.service of the recordings (default: each entry's host name)")
