@@ -142,7 +142,9 @@ function quiet(command: Command): Command {
  */
 export function importCommand(): Command {
   const har = new Command('har')
-    .description('Import a HAR 1.2 file as recordings: one recording per entry, secrets redacted (headers, URLs, bodies).')
+    .description(
+      'Import a HAR 1.2 file as recordings: one recording per entry, secrets redacted (headers, URLs, bodies).',
+    )
     .argument('<file.har>', 'a HAR file, e.g. saved from DevTools (Network → Save all as HAR)')
     .requiredOption('--out <dir>', 'folder to write the segment into (<dir>/<file name>.ndjson)')
     .option('--service <name>', "meta.service of the recordings (default: each entry's host name)")
