@@ -1,15 +1,28 @@
 /**
  * Collects a body as it streams past without holding more than a bound: the first `maxBytes` are
  * kept, the size and SHA-256 cover every byte, and each piece's arrival time feeds the chunk timeline.
+ *
+ * It runs for every body of every recorded exchange, so it pays only for what a body needs: no hash
+ * runs while the kept bytes are the whole body (they are hashed once, at the end), a body that is one
+ * string (`res.end(json)`) is kept as that string and never encoded unless it must be, and bytes are
+ * copied once, into one buffer that grows up to the bound (the app may reuse its buffers once written).
  */
-import { createHash } from 'node:crypto'
-import { recordedBody } from '../recording/content-encoding.ts'
+import { createHash, type Hash } from 'node:crypto'
+import { bodyFromText } from '../recording/body.ts'
+import { decodableEncoding, recordedBody } from '../recording/content-encoding.ts'
 import type { Body, Chunk } from '../recording/types.ts'
 
 /** A bounded observer of one body's bytes. */
 export interface ByteCollector {
-  /** Observes one piece of the body that arrived (or was written) at monotonic time `atMs`. */
+  /** Observes one piece of the body that arrived (or was written) at monotonic time `atMs`; what is kept is copied. */
   add(piece: Uint8Array, atMs: number): void
+  /** Observes a piece given as a string: its UTF-8 bytes, which are only produced if they must be. */
+  addText(text: string, atMs: number): void
+  /**
+   * Observes a chunk as node streams accept it (a string with its encoding, a Buffer or any byte view);
+   * anything else is ignored. Throws, as `Buffer.from` does, for an unknown encoding.
+   */
+  addChunk(chunk: unknown, encoding: unknown, atMs: number): void
   /** Total bytes seen so far. */
   readonly size: number
   /**
@@ -32,60 +45,166 @@ export interface ByteCollector {
  * collector.body() // { encoding: 'utf8', text: '…', size, sha256 }
  */
 export function createByteCollector(maxBytes: number): ByteCollector {
-  const kept: Buffer[] = []
-  const arrivals: Array<{ atMs: number; size: number }> = []
-  const hash = createHash('sha256')
-  let keptBytes = 0
-  let size = 0
-  return {
-    add(piece, atMs) {
-      if (piece.byteLength === 0) return
-      size += piece.byteLength
-      hash.update(piece)
-      arrivals.push({ atMs, size: piece.byteLength })
-      const room = maxBytes - keptBytes
-      // Copy what is kept: the caller's buffer may be a view into a socket buffer that gets reused.
-      if (room > 0) {
-        const copy = Buffer.from(piece.subarray(0, room))
-        kept.push(copy)
-        keptBytes += copy.byteLength
-      }
-    },
-    get size() {
-      return size
-    },
-    body(contentEncoding) {
-      if (size === 0) return undefined
-      const bytes = Buffer.concat(kept, keptBytes)
-      // The hash object is consumed by digest: copy it so body() stays callable more than once.
-      const wireTruncated = keptBytes === size ? undefined : { size, sha256: hash.copy().digest('hex') }
-      return recordedBody(bytes, { contentEncoding, maxBytes, ...(wireTruncated && { wireTruncated }) })
-    },
-    chunks(startMs, body) {
-      if (arrivals.length < 2) return undefined
-      const timeline = arrivals.map(({ atMs, size: pieceSize }) => ({
-        offsetMs: roundMs(Math.max(0, atMs - startMs)),
-        size: pieceSize,
-      }))
-      return body === undefined || body.size === size ? timeline : scaleTimeline(timeline, size, body.size)
-    },
-  }
+  return new BoundedCollector(maxBytes)
 }
 
-/**
- * Moves chunk boundaries in proportion from a body of `from` bytes to one of `to` bytes (the decoded
- * form of a compressed stream): the pieces and their times stay, their sizes still add up.
- */
-function scaleTimeline(timeline: Chunk[], from: number, to: number): Chunk[] {
-  let seen = 0
-  let placed = 0
-  return timeline.map((chunk, index) => {
-    seen += chunk.size
-    const end = index === timeline.length - 1 ? to : Math.round((seen / from) * to)
-    const scaled = { offsetMs: chunk.offsetMs, size: Math.max(0, end - placed) }
-    placed += scaled.size
-    return scaled
-  })
+/** A class rather than closures: two are made per exchange, on the request path. */
+class BoundedCollector implements ByteCollector {
+  readonly #maxBytes: number
+  #size = 0
+  /** The whole body while it is one UTF-8 string that fits the bound, kept as given (strings are immutable). */
+  #text: string | undefined
+  /** Otherwise the kept bytes: the first `#keptBytes` of `#kept`, a buffer grown up to the bound. */
+  #kept: Buffer | undefined
+  #keptBytes = 0
+  /** Started only once the body outgrows the bound: from then on the kept bytes are not the whole. */
+  #hash: Hash | undefined
+  /** Arrival time and size of each piece; the first one in fields, as most bodies come in one. */
+  #firstAt = 0
+  #times: number[] | undefined
+  #sizes: number[] | undefined
+
+  constructor(maxBytes: number) {
+    this.#maxBytes = maxBytes
+  }
+
+  get size(): number {
+    return this.#size
+  }
+
+  addChunk(chunk: unknown, encoding: unknown, atMs: number): void {
+    if (typeof chunk === 'string') {
+      if (
+        encoding === undefined ||
+        encoding === 'utf8' ||
+        encoding === 'utf-8' ||
+        typeof encoding !== 'string'
+      )
+        this.addText(chunk, atMs)
+      else this.add(Buffer.from(chunk, encoding as BufferEncoding), atMs)
+    } else if (chunk instanceof Uint8Array) this.add(chunk, atMs)
+    else if (ArrayBuffer.isView(chunk))
+      this.add(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength), atMs)
+    else if (chunk instanceof ArrayBuffer) this.add(new Uint8Array(chunk), atMs)
+  }
+
+  addText(text: string, atMs: number): void {
+    if (text.length === 0) return
+    const length = Buffer.byteLength(text, 'utf8')
+    this.#arrived(atMs, length)
+    if (this.#size === 0 && length <= this.#maxBytes) {
+      this.#text = text
+      this.#size = length
+      return
+    }
+    this.#spellOut()
+    this.#hashPiece(text, length)
+    this.#size += length
+    const room = this.#maxBytes - this.#keptBytes
+    if (room <= 0) return
+    if (length <= room) {
+      this.#reserve(length)
+      this.#keptBytes += this.#kept!.write(text, this.#keptBytes, length, 'utf8')
+    } else this.#keep(Buffer.from(text, 'utf8').subarray(0, room))
+  }
+
+  add(piece: Uint8Array, atMs: number): void {
+    const length = piece.byteLength
+    if (length === 0) return
+    this.#arrived(atMs, length)
+    this.#spellOut()
+    this.#hashPiece(piece, length)
+    this.#size += length
+    const room = this.#maxBytes - this.#keptBytes
+    if (room > 0) this.#keep(length <= room ? piece : piece.subarray(0, room))
+  }
+
+  body(contentEncoding?: string): Body | undefined {
+    if (this.#size === 0) return undefined
+    const text = this.#text
+    if (text !== undefined) {
+      return decodableEncoding(contentEncoding) === undefined
+        ? bodyFromText(text, this.#size)
+        : recordedBody(Buffer.from(text, 'utf8'), { contentEncoding, maxBytes: this.#maxBytes })
+    }
+    const bytes = this.#kept === undefined ? Buffer.alloc(0) : this.#kept.subarray(0, this.#keptBytes)
+    // The hash object is consumed by digest: copy it so body() stays callable more than once.
+    const wireTruncated =
+      this.#hash === undefined ? undefined : { size: this.#size, sha256: this.#hash.copy().digest('hex') }
+    return recordedBody(bytes, {
+      contentEncoding,
+      maxBytes: this.#maxBytes,
+      ...(wireTruncated && { wireTruncated }),
+    })
+  }
+
+  chunks(startMs: number, body?: Body): Chunk[] | undefined {
+    const times = this.#times
+    const sizes = this.#sizes
+    if (times === undefined || sizes === undefined) return undefined
+    const from = this.#size
+    const to = body === undefined ? from : body.size
+    let seen = 0
+    let placed = 0
+    return times.map((atMs, index) => {
+      seen += sizes[index]!
+      // Sizes scale from the wire body to the recorded one (equal unless the body was decoded).
+      const end = to === from ? seen : index === times.length - 1 ? to : Math.round((seen / from) * to)
+      const chunk = { offsetMs: roundMs(Math.max(0, atMs - startMs)), size: Math.max(0, end - placed) }
+      placed += chunk.size
+      return chunk
+    })
+  }
+
+  #arrived(atMs: number, length: number): void {
+    if (this.#size === 0) {
+      this.#firstAt = atMs
+      return
+    }
+    if (this.#times === undefined) {
+      this.#times = [this.#firstAt]
+      this.#sizes = [this.#size]
+    }
+    this.#times.push(atMs)
+    this.#sizes!.push(length)
+  }
+
+  /** A second piece follows a kept string: from now on the body is kept as bytes. */
+  #spellOut(): void {
+    const text = this.#text
+    if (text === undefined) return
+    this.#text = undefined
+    this.#reserve(this.#size)
+    this.#keptBytes = this.#kept!.write(text, 0, this.#size, 'utf8')
+  }
+
+  /** Feeds the running hash, starting it (over what is kept) once the body outgrows the bound. */
+  #hashPiece(piece: Uint8Array | string, length: number): void {
+    if (this.#hash !== undefined) this.#hash.update(piece)
+    else if (this.#size + length > this.#maxBytes) {
+      this.#hash = createHash('sha256')
+      if (this.#kept !== undefined) this.#hash.update(this.#kept.subarray(0, this.#keptBytes))
+      this.#hash.update(piece)
+    }
+  }
+
+  #keep(part: Uint8Array): void {
+    this.#reserve(part.byteLength)
+    this.#kept!.set(part, this.#keptBytes)
+    this.#keptBytes += part.byteLength
+  }
+
+  /** Makes room for `more` kept bytes: doubling, never past the bound. */
+  #reserve(more: number): void {
+    const needed = this.#keptBytes + more
+    const kept = this.#kept
+    if (kept !== undefined && kept.byteLength >= needed) return
+    const capacity =
+      kept === undefined ? needed : Math.min(this.#maxBytes, Math.max(needed, kept.byteLength * 2))
+    const grown = Buffer.allocUnsafe(capacity)
+    if (kept !== undefined) kept.copy(grown, 0, 0, this.#keptBytes)
+    this.#kept = grown
+  }
 }
 
 /**

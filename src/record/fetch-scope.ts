@@ -23,8 +23,9 @@ export function installFetchScope(runtime: RecorderRuntime, patches: PatchRegist
       runtime.report(error)
     }
     if (capture === undefined) return realFetch.apply(this, args)
-    const owner = capture
-    return runtime.libraryScope.run(owner, () => runtime.storage.exit(() => realFetch.apply(this, args)))
+    return runtime.libraryScope.run(capture, exitAndFetch, this, args)
   }
+  const exitAndFetch = (self: unknown, args: Parameters<typeof globalThis.fetch>) =>
+    runtime.storage.exit(Reflect.apply, realFetch, self, args) as ReturnType<typeof globalThis.fetch>
   patches.replace(globalThis, 'fetch', fetch as typeof globalThis.fetch)
 }

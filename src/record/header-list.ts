@@ -46,9 +46,13 @@ export function headerListFromUndici(headers: unknown): HeaderList {
     return [...(headers as Iterable<[unknown, unknown]>)].map(([name, value]) => [text(name), text(value)])
   }
   const list: HeaderList = []
-  for (const [name, value] of Object.entries(headers)) {
+  const record = headers as Record<string, unknown>
+  for (const name in record) {
+    if (!Object.hasOwn(record, name)) continue
+    const value = record[name]
     if (value === undefined) continue
-    for (const one of Array.isArray(value) ? value : [value]) list.push([name, text(one)])
+    if (Array.isArray(value)) for (const one of value) list.push([name, text(one)])
+    else list.push([name, text(value)])
   }
   return list
 }
@@ -84,6 +88,7 @@ export function serializedHeaderBlock(message: object): string | undefined {
 
 function text(value: unknown): string {
   if (typeof value === 'string') return value
+  if (Buffer.isBuffer(value)) return value.toString('latin1')
   if (value instanceof Uint8Array)
     return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('latin1')
   return String(value)

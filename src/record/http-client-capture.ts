@@ -4,18 +4,19 @@
  * observed on the request and response instances exactly as the client writes and receives them.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
+import type { EventEmitter } from 'node:events'
 import type { ClientRequest, IncomingMessage } from 'node:http'
-import { toBytes } from './byte-collector.ts'
 import {
   headerListFromBlock,
   headerListFromOutgoing,
   headerListFromRaw,
   serializedHeaderBlock,
 } from './header-list.ts'
+import { type HttpMessageObserver, installHttpMessageHooks, markObserved } from './http-message-hooks.ts'
 import { type OutboundExchange, reasonOf, startOutboundExchange } from './outbound-exchange.ts'
 import type { PatchRegistry } from './patch-registry.ts'
 import type { Capture, RecorderRuntime } from './recorder-runtime.ts'
-import { wrapInstanceMethod } from './wrap-instance-method.ts'
+import type { AnyFunction } from './wrap-instance-method.ts'
 
 /**
  * Subscribes to `http.client.*` channels; `patches.restore()` unsubscribes.
@@ -23,6 +24,9 @@ import { wrapInstanceMethod } from './wrap-instance-method.ts'
  */
 export function installHttpClientCapture(runtime: RecorderRuntime, patches: PatchRegistry): void {
   const calls = new WeakMap<ClientRequest, OutboundExchange>()
+  // The request's writes and the response's pieces are seen by the node:http message hooks, held
+  // (for inbound requests too) while this recorder is open.
+  installHttpMessageHooks(patches)
 
   // Published from the ClientRequest constructor, synchronously in the caller's async context.
   on(runtime, patches, CREATED, ({ request }: { request: ClientRequest }, capture) => {
@@ -33,26 +37,7 @@ export function installHttpClientCapture(runtime: RecorderRuntime, patches: Patc
       headers: headerListFromOutgoing(request),
     })
     calls.set(request, call)
-    wrapInstanceMethod(
-      request,
-      'write',
-      (write) =>
-        function (this: ClientRequest, ...args: unknown[]) {
-          if (!this.writableEnded) runtime.observe(() => observeWrite(call, args[0], args[1]))
-          return write.apply(this, args)
-        },
-    )
-    wrapInstanceMethod(
-      request,
-      'end',
-      (end) =>
-        function (this: ClientRequest, ...args: unknown[]) {
-          if (!this.writableEnded && typeof args[0] !== 'function') {
-            runtime.observe(() => observeWrite(call, args[0], args[1]))
-          }
-          return end.apply(this, args)
-        },
-    )
+    markObserved(request, 'request', new ClientCallObserver(runtime, call))
   })
   // Published once the headers are serialized: they are recorded exactly as sent.
   on(runtime, patches, 'http.client.request.start', ({ request }: { request: ClientRequest }) => {
@@ -87,21 +72,7 @@ export function installHttpClientCapture(runtime: RecorderRuntime, patches: Patc
       )
       // The parser hands every body piece to `push`: observing it there sees exactly what the app
       // receives, piece by piece, without a 'data' listener that would change the stream's flow.
-      wrapInstanceMethod(
-        response,
-        'push',
-        (push) =>
-          function (this: IncomingMessage, ...args: unknown[]) {
-            runtime.observe(() => {
-              if (args[0] === null) call.responseEnd()
-              else {
-                const bytes = toBytes(args[0], args[1])
-                if (bytes !== undefined) call.responseData(bytes)
-              }
-            })
-            return push.apply(this, args)
-          },
-      )
+      markObserved(response, 'incoming', new ClientCallObserver(runtime, call))
       response.once('close', () => {
         runtime.observe(() => {
           if (!response.complete) call.fail('aborted: the connection closed before the response ended')
@@ -109,6 +80,43 @@ export function installHttpClientCapture(runtime: RecorderRuntime, patches: Patc
       })
     },
   )
+}
+
+/** Observes the writes of one client request and the pieces of its response, for its outbound call. */
+class ClientCallObserver implements HttpMessageObserver {
+  readonly #runtime: RecorderRuntime
+  readonly #call: OutboundExchange
+
+  constructor(runtime: RecorderRuntime, call: OutboundExchange) {
+    this.#runtime = runtime
+    this.#call = call
+  }
+
+  pushed(_message: IncomingMessage, chunk: unknown, encoding: unknown): void {
+    try {
+      if (chunk === null) this.#call.responseEnd()
+      else this.#call.responseData(chunk, encoding)
+    } catch (error) {
+      this.#runtime.report(error)
+    }
+  }
+
+  written(message: object, chunk: unknown, encoding: unknown, ending: boolean): void {
+    if ((message as ClientRequest).writableEnded || (ending && typeof chunk === 'function')) return
+    try {
+      this.#call.requestData(chunk, encoding)
+    } catch (error) {
+      this.#runtime.report(error)
+    }
+  }
+
+  emitting(): boolean {
+    return false
+  }
+
+  emitted(message: EventEmitter, emit: AnyFunction, args: unknown[]): unknown {
+    return Reflect.apply(emit, message, args)
+  }
 }
 
 /** Published once per node:http client request, in the caller's context. */
@@ -128,11 +136,6 @@ function on<M>(
   }
   subscribe(channel, listener)
   patches.defer(() => unsubscribe(channel, listener))
-}
-
-function observeWrite(call: OutboundExchange, chunk: unknown, encoding: unknown): void {
-  const bytes = toBytes(chunk, encoding)
-  if (bytes !== undefined) call.requestData(bytes)
 }
 
 function requestUrl(request: ClientRequest): string {

@@ -2,9 +2,10 @@
  * The inbound side: wraps a node:http request handler so each request it serves becomes one
  * recording, and enters the async context that ties outbound calls and nondeterministic reads to it.
  */
+import type { EventEmitter } from 'node:events'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { Exchange, HeaderList, RecordedResponse } from '../recording/types.ts'
-import { createByteCollector, roundMs, toBytes } from './byte-collector.ts'
+import type { Exchange, HeaderList, Nondeterminism, RecordedResponse } from '../recording/types.ts'
+import { type ByteCollector, createByteCollector, roundMs } from './byte-collector.ts'
 import {
   headerListFromBlock,
   headerListFromOutgoing,
@@ -12,9 +13,16 @@ import {
   headerValue,
   serializedHeaderBlock,
 } from './header-list.ts'
+import {
+  type HttpMessageObserver,
+  OBSERVER,
+  type Observed,
+  observeHttpMessages,
+  settleObserved,
+} from './http-message-hooks.ts'
 import { realSources } from './real-sources.ts'
-import type { Capture, RecorderRuntime } from './recorder-runtime.ts'
-import { wrapInstanceMethod } from './wrap-instance-method.ts'
+import type { Capture, OutboundCapture, RecorderRuntime } from './recorder-runtime.ts'
+import type { AnyFunction } from './wrap-instance-method.ts'
 
 /**
  * A node:http request handler, as `createServer` takes it.
@@ -51,25 +59,23 @@ export function createInboundWrap(runtime: RecorderRuntime, begin: InboundBegin)
     if (isBegun(req)) return handler(req, res)
     const capture = begin(req, res)
     if (capture === undefined) return handler(req, res)
-    return runtime.storage.run(capture, () => handler(req, res))
+    return runtime.storage.run(capture, handler, req, res)
   }
 }
-
-const BEGUN = Symbol('parallax.inbound.begun')
 
 /**
  * Marks a request as handled by the recorder (captured or deliberately not); true when it already was.
  * @example if (markBegun(req)) return
  */
 export function markBegun(req: IncomingMessage): boolean {
-  const marked = req as unknown as Record<symbol, boolean>
-  if (marked[BEGUN] === true) return true
-  marked[BEGUN] = true
+  const marked = req as Observed
+  if (marked[OBSERVER] !== undefined) return true
+  marked[OBSERVER] = null
   return false
 }
 
 function isBegun(req: IncomingMessage): boolean {
-  return (req as unknown as Record<symbol, boolean>)[BEGUN] === true
+  return (req as Observed)[OBSERVER] !== undefined
 }
 
 /**
@@ -83,119 +89,143 @@ export function beginInbound(
   req: IncomingMessage,
   res: ServerResponse,
 ): Capture {
-  const arrivedAtMs = realSources.monotonicMs()
-  const capture: Capture = {
-    arrivedAtMs,
-    recordedAt: new realSources.Date(realSources.now()).toISOString(),
-    finished: false,
-    outbound: [],
-    nondeterminism: { clock: [], random: [], uuids: [] },
-  }
-  const requestHeaders = headerListFromRaw(req.rawHeaders)
-  const url = inboundUrl(req)
-  const method = req.method ?? 'GET'
-  const requestBody = createByteCollector(runtime.maxBodyBytes)
-  const responseBody = createByteCollector(runtime.maxBodyBytes)
-  let responseStartedAt: number | undefined
-
-  // The parser hands every body piece to `push`: observing it there sees exactly what the app can
-  // read, without adding a 'data' listener that would switch the stream to flowing mode.
-  wrapInstanceMethod(
-    req,
-    'push',
-    (push) =>
-      function (this: IncomingMessage, ...args: unknown[]) {
-        runtime.observe(() => {
-          const bytes = toBytes(args[0], args[1])
-          if (bytes !== undefined) requestBody.add(bytes, realSources.monotonicMs())
-        })
-        return push.apply(this, args)
-      },
-  )
-  // Listeners of the request's and response's events (a body read with req.on('data'), a 'drain')
-  // run in the socket's context, not the handler's: run them in the request's context.
-  for (const emitter of [req, res]) {
-    wrapInstanceMethod(
-      emitter,
-      'emit',
-      (emit) =>
-        function (this: unknown, ...args: unknown[]) {
-          return runtime.storage.run(capture, () => emit.apply(this, args))
-        },
-    )
-  }
-  const observeWrite = (chunk: unknown, encoding: unknown) => {
-    runtime.observe(() => {
-      if (res.writableEnded || method === 'HEAD') return
-      const now = realSources.monotonicMs()
-      responseStartedAt ??= now
-      const bytes = toBytes(chunk, encoding)
-      if (bytes !== undefined) responseBody.add(bytes, now)
-    })
-  }
-  wrapInstanceMethod(
-    res,
-    'write',
-    (write) =>
-      function (this: ServerResponse, ...args: unknown[]) {
-        observeWrite(args[0], args[1])
-        return write.apply(this, args)
-      },
-  )
-  wrapInstanceMethod(
-    res,
-    'end',
-    (end) =>
-      function (this: ServerResponse, ...args: unknown[]) {
-        if (typeof args[0] !== 'function') observeWrite(args[0], args[1])
-        return end.apply(this, args)
-      },
-  )
-
-  let done = false
-  const finish = (incomplete: string | undefined) => {
-    if (done) return
-    done = true
-    runtime.observe(() => {
-      let inbound: Exchange | undefined
-      try {
-        inbound = buildInbound(incomplete)
-      } finally {
-        sink(capture, inbound)
-      }
-    })
-  }
-  const buildInbound = (incomplete: string | undefined): Exchange => {
-    const endedAt = realSources.monotonicMs()
-    const sentHeaders = responseHeaders(res)
-    const response: RecordedResponse = { status: res.statusCode, headers: runtime.redact(sentHeaders) }
-    if (res.statusMessage) response.statusText = res.statusMessage
-    const body = responseBody.body(headerValue(sentHeaders, 'content-encoding'))
-    if (body !== undefined) response.body = body
-    const chunks = responseBody.chunks(responseStartedAt ?? arrivedAtMs, body)
-    if (chunks !== undefined) response.chunks = chunks
-    if (incomplete !== undefined) response.incomplete = incomplete
-    const inbound: Exchange = {
-      request: { method, url, headers: runtime.redact(requestHeaders) },
-      response,
-      startedAtMs: 0,
-      durationMs: roundMs(endedAt - arrivedAtMs),
-    }
-    const received = requestBody.body(headerValue(requestHeaders, 'content-encoding'))
-    if (received !== undefined) inbound.request.body = received
-    return inbound
-  }
-  res.once('finish', () => finish(undefined))
-  res.once('close', () => {
-    if (!res.writableFinished) finish('aborted: the connection closed before the response finished')
-  })
+  const capture = new InboundCapture(runtime, sink, req, res)
+  // Seen through the node:http message hooks: the parser hands every body piece to `push`, so the
+  // capture sees exactly what the app can read, without a 'data' listener that would switch the
+  // stream to flowing mode; `write` and `end` give the response as the app wrote it.
+  observeHttpMessages(capture, req, res)
   return capture
 }
 
-function inboundUrl(req: IncomingMessage): string {
+const ABORTED = 'aborted: the connection closed before the response finished'
+
+/** One request being recorded: its capture state, and the observer of its request and response. */
+class InboundCapture implements Capture, HttpMessageObserver {
+  readonly arrivedAtMs: number
+  readonly recordedAt: string
+  finished = false
+  readonly outbound: OutboundCapture[] = []
+  readonly nondeterminism: Nondeterminism = { clock: [], random: [], uuids: [] }
+  readonly #runtime: RecorderRuntime
+  readonly #sink: InboundSink
+  readonly #res: ServerResponse
+  readonly #method: string
+  readonly #url: string
+  readonly #requestHeaders: HeaderList
+  /** Made for the first piece: most requests have no body. */
+  #requestBody: ByteCollector | undefined
+  readonly #responseBody: ByteCollector
+  #responseStartedAt: number | undefined
+  #done = false
+
+  constructor(runtime: RecorderRuntime, sink: InboundSink, req: IncomingMessage, res: ServerResponse) {
+    this.arrivedAtMs = realSources.monotonicMs()
+    this.recordedAt = realSources.isoNow()
+    this.#runtime = runtime
+    this.#sink = sink
+    this.#res = res
+    this.#requestHeaders = headerListFromRaw(req.rawHeaders)
+    this.#url = inboundUrl(req, this.#requestHeaders)
+    this.#method = req.method ?? 'GET'
+    this.#responseBody = createByteCollector(runtime.maxBodyBytes)
+  }
+
+  pushed(_message: IncomingMessage, chunk: unknown, encoding: unknown): void {
+    if (chunk === null || chunk === undefined || this.#done) return
+    // Collecting bytes reads no clock or randomness of the app's: no guard needed, only no throw.
+    try {
+      this.#requestBody ??= createByteCollector(this.#runtime.maxBodyBytes)
+      this.#requestBody.addChunk(chunk, encoding, realSources.monotonicMs())
+    } catch (error) {
+      this.#runtime.report(error)
+    }
+  }
+
+  written(_message: object, chunk: unknown, encoding: unknown, ending: boolean): void {
+    if ((ending && typeof chunk === 'function') || this.#method === 'HEAD') return
+    try {
+      if (this.#res.writableEnded) return
+      const now = realSources.monotonicMs()
+      this.#responseStartedAt ??= now
+      this.#responseBody.addChunk(chunk, encoding, now)
+    } catch (error) {
+      this.#runtime.report(error)
+    }
+  }
+
+  emitting(message: EventEmitter, event: unknown): boolean {
+    if (message === this.#res && !this.#done) {
+      if (event === 'finish') this.#finish(undefined)
+      else if (event === 'close' && !this.#res.writableFinished) this.#finish(ABORTED)
+    }
+    // Listeners of the request's and response's events (a body read with req.on('data'), a 'drain')
+    // run in the socket's context, not the handler's: they run in the request's, unless it is the
+    // current one already or no listener waits.
+    return this.#runtime.storage.getStore() !== this && message.listenerCount(event as string | symbol) > 0
+  }
+
+  emitted(message: EventEmitter, emit: AnyFunction, args: unknown[]): unknown {
+    return this.#runtime.storage.run(this, Reflect.apply, emit, message, args)
+  }
+
+  #finish(incomplete: string | undefined): void {
+    this.#done = true
+    this.#runtime.observe(() => {
+      let inbound: Exchange | undefined
+      try {
+        inbound = this.#build(incomplete)
+      } finally {
+        this.#sink(this, inbound)
+      }
+    })
+    settleObserved()
+  }
+
+  #build(incomplete: string | undefined): Exchange {
+    const endedAt = realSources.monotonicMs()
+    const res = this.#res
+    const runtime = this.#runtime
+    const sentHeaders = responseHeaders(res)
+    const response: RecordedResponse = { status: res.statusCode, headers: runtime.redact(sentHeaders) }
+    if (res.statusMessage) response.statusText = res.statusMessage
+    const body = this.#responseBody.body(headerValue(sentHeaders, 'content-encoding'))
+    if (body !== undefined) response.body = body
+    const chunks = this.#responseBody.chunks(this.#responseStartedAt ?? this.arrivedAtMs, body)
+    if (chunks !== undefined) response.chunks = chunks
+    if (incomplete !== undefined) response.incomplete = incomplete
+    const requestHeaders = this.#requestHeaders
+    const inbound: Exchange = {
+      request: { method: this.#method, url: this.#url, headers: runtime.redact(requestHeaders) },
+      response,
+      startedAtMs: 0,
+      durationMs: roundMs(endedAt - this.arrivedAtMs),
+    }
+    const received = this.#requestBody?.body(headerValue(requestHeaders, 'content-encoding'))
+    if (received !== undefined) inbound.request.body = received
+    return inbound
+  }
+}
+
+function inboundUrl(req: IncomingMessage, headers: HeaderList): string {
   const encrypted = (req.socket as { encrypted?: boolean } | null)?.encrypted === true
-  const host = req.headers.host ?? `${req.socket?.localAddress ?? 'localhost'}:${req.socket?.localPort ?? ''}`
+  const host =
+    hostOf(req, headers) ?? `${req.socket?.localAddress ?? 'localhost'}:${req.socket?.localPort ?? ''}`
   return `${encrypted ? 'https' : 'http'}://${host}${req.url ?? '/'}`
+}
+
+/**
+ * `req.headers.host`, read from the raw headers: `req.headers` is built on first read, and a recorder
+ * that reads it builds it for every request, whether the app needed it or not.
+ */
+function hostOf(req: IncomingMessage, headers: HeaderList): string | undefined {
+  let host: string | undefined
+  for (const [name, value] of headers) {
+    if (name.length !== 4 || name.toLowerCase() !== 'host') continue
+    // Repeated (a request Node could join or drop): let Node say which.
+    if (host !== undefined) return req.headers.host
+    host = value
+  }
+  return host
 }
 
 function responseHeaders(res: ServerResponse): HeaderList {

@@ -3,7 +3,7 @@
  * or node:http's diagnostics channels) and turned into an {@link Exchange} when the recording is emitted.
  */
 import type { Exchange, HeaderList, RecordedResponse } from '../recording/types.ts'
-import { createByteCollector, roundMs } from './byte-collector.ts'
+import { type ByteCollector, createByteCollector, roundMs } from './byte-collector.ts'
 import { headerValue } from './header-list.ts'
 import { realSources } from './real-sources.ts'
 import type { Capture, OutboundCapture, RecorderRuntime } from './recorder-runtime.ts'
@@ -12,9 +12,11 @@ import type { Capture, OutboundCapture, RecorderRuntime } from './recorder-runti
 export interface OutboundExchange extends OutboundCapture {
   /** Sets what is learned after the start: node:http serializes its headers when it sends them. */
   updateRequest(update: { url?: string; headers?: HeaderList }): void
-  requestData(piece: Uint8Array): void
+  /** A piece of the request body as streams accept it (a string with its encoding, or bytes). */
+  requestData(chunk: unknown, encoding?: unknown): void
   responseStart(status: number, statusText: string | undefined, headers: HeaderList): void
-  responseData(piece: Uint8Array): void
+  /** A piece of the response body as it arrived (bytes, or a string with its encoding). */
+  responseData(chunk: unknown, encoding?: unknown): void
   responseEnd(): void
   /** The call failed or was aborted; `reason` is kept in the recording. */
   fail(reason: string): void
@@ -29,66 +31,96 @@ export function startOutboundExchange(
   capture: Capture,
   request: { method: string; url: string; headers: HeaderList },
 ): OutboundExchange {
-  const startedAt = realSources.monotonicMs()
-  const requestBody = createByteCollector(runtime.maxBodyBytes)
-  const responseBody = createByteCollector(runtime.maxBodyBytes)
-  let requestHeaders = request.headers
-  let requestUrl = request.url
-  let response:
-    | { status: number; statusText: string | undefined; headers: HeaderList; at: number }
-    | undefined
-  let endedAt: number | undefined
-  let failure: string | undefined
-
-  const call: OutboundExchange = {
-    updateRequest(update) {
-      if (update.url !== undefined) requestUrl = update.url
-      if (update.headers !== undefined) requestHeaders = update.headers
-    },
-    requestData(piece) {
-      requestBody.add(piece, realSources.monotonicMs())
-    },
-    responseStart(status, statusText, headers) {
-      // Informational answers (100 Continue, 103 Early Hints) precede the real one: keep the last.
-      response = { status, statusText, headers, at: realSources.monotonicMs() }
-    },
-    responseData(piece) {
-      responseBody.add(piece, realSources.monotonicMs())
-    },
-    responseEnd() {
-      endedAt ??= realSources.monotonicMs()
-    },
-    fail(reason) {
-      if (endedAt !== undefined) return
-      failure = reason
-      endedAt = realSources.monotonicMs()
-    },
-    snapshot(reason) {
-      const end = endedAt ?? realSources.monotonicMs()
-      const incomplete = failure ?? (endedAt === undefined ? reason : undefined)
-      const recordedResponse: RecordedResponse = {
-        status: response?.status ?? 0,
-        headers: runtime.redact(response?.headers ?? []),
-      }
-      if (response?.statusText) recordedResponse.statusText = response.statusText
-      const body = responseBody.body(headerValue(response?.headers ?? [], 'content-encoding'))
-      if (body !== undefined) recordedResponse.body = body
-      const chunks = responseBody.chunks(response?.at ?? startedAt, body)
-      if (chunks !== undefined) recordedResponse.chunks = chunks
-      if (incomplete !== undefined) recordedResponse.incomplete = incomplete
-      const exchange: Exchange = {
-        request: { method: request.method, url: requestUrl, headers: runtime.redact(requestHeaders) },
-        response: recordedResponse,
-        startedAtMs: roundMs(startedAt - capture.arrivedAtMs),
-        durationMs: roundMs(end - startedAt),
-      }
-      const sent = requestBody.body(headerValue(requestHeaders, 'content-encoding'))
-      if (sent !== undefined) exchange.request.body = sent
-      return exchange
-    },
-  }
+  const call = new OutboundCall(runtime, capture, request)
   capture.outbound.push(call)
   return call
+}
+
+/** A class rather than an object of closures: one is made per outbound call, on the request path. */
+class OutboundCall implements OutboundExchange {
+  readonly #runtime: RecorderRuntime
+  readonly #capture: Capture
+  readonly #method: string
+  readonly #startedAt: number
+  #requestUrl: string
+  #requestHeaders: HeaderList
+  /** Made for the first piece: most requests have no body. */
+  #requestBody: ByteCollector | undefined
+  readonly #responseBody: ByteCollector
+  #response: { status: number; statusText: string | undefined; headers: HeaderList; at: number } | undefined
+  #endedAt: number | undefined
+  #failure: string | undefined
+
+  constructor(
+    runtime: RecorderRuntime,
+    capture: Capture,
+    request: { method: string; url: string; headers: HeaderList },
+  ) {
+    this.#startedAt = realSources.monotonicMs()
+    this.#runtime = runtime
+    this.#capture = capture
+    this.#method = request.method
+    this.#requestUrl = request.url
+    this.#requestHeaders = request.headers
+    this.#responseBody = createByteCollector(runtime.maxBodyBytes)
+  }
+
+  updateRequest(update: { url?: string; headers?: HeaderList }): void {
+    if (update.url !== undefined) this.#requestUrl = update.url
+    if (update.headers !== undefined) this.#requestHeaders = update.headers
+  }
+
+  requestData(chunk: unknown, encoding?: unknown): void {
+    this.#requestBody ??= createByteCollector(this.#runtime.maxBodyBytes)
+    this.#requestBody.addChunk(chunk, encoding, realSources.monotonicMs())
+  }
+
+  responseStart(status: number, statusText: string | undefined, headers: HeaderList): void {
+    // Informational answers (100 Continue, 103 Early Hints) precede the real one: keep the last.
+    this.#response = { status, statusText, headers, at: realSources.monotonicMs() }
+  }
+
+  responseData(chunk: unknown, encoding?: unknown): void {
+    this.#responseBody.addChunk(chunk, encoding, realSources.monotonicMs())
+  }
+
+  responseEnd(): void {
+    this.#endedAt ??= realSources.monotonicMs()
+  }
+
+  fail(reason: string): void {
+    if (this.#endedAt !== undefined) return
+    this.#failure = reason
+    this.#endedAt = realSources.monotonicMs()
+  }
+
+  snapshot(reason: string): Exchange {
+    const runtime = this.#runtime
+    const startedAt = this.#startedAt
+    const response = this.#response
+    const end = this.#endedAt ?? realSources.monotonicMs()
+    const incomplete = this.#failure ?? (this.#endedAt === undefined ? reason : undefined)
+    const recordedResponse: RecordedResponse = {
+      status: response?.status ?? 0,
+      headers: runtime.redact(response?.headers ?? []),
+    }
+    if (response?.statusText) recordedResponse.statusText = response.statusText
+    const body = this.#responseBody.body(headerValue(response?.headers ?? [], 'content-encoding'))
+    if (body !== undefined) recordedResponse.body = body
+    const chunks = this.#responseBody.chunks(response?.at ?? startedAt, body)
+    if (chunks !== undefined) recordedResponse.chunks = chunks
+    if (incomplete !== undefined) recordedResponse.incomplete = incomplete
+    const requestHeaders = this.#requestHeaders
+    const exchange: Exchange = {
+      request: { method: this.#method, url: this.#requestUrl, headers: runtime.redact(requestHeaders) },
+      response: recordedResponse,
+      startedAtMs: roundMs(startedAt - this.#capture.arrivedAtMs),
+      durationMs: roundMs(end - startedAt),
+    }
+    const sent = this.#requestBody?.body(headerValue(requestHeaders, 'content-encoding'))
+    if (sent !== undefined) exchange.request.body = sent
+    return exchange
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
- * Instance-level method wrapping: the recorder observes one request or response object without
- * touching its prototype, so nothing outside the recorded exchange changes.
+ * Instance-level method wrapping: how the node:http message hooks observe a message whose methods are
+ * not its prototype's (a request object a test harness made, a method some tool wrapped on the
+ * instance), so that nothing outside that one object changes.
  */
 
 /** Any function, as the wrapped methods are called with whatever their callers pass. */

@@ -2,7 +2,7 @@
  * Compressed bodies: recordings keep a body decoded (readable, diffable, redactable) and note the
  * Content-Encoding it travelled with, so replay can encode it again for a client that expects it.
  */
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import {
   brotliCompressSync,
   brotliDecompressSync,
@@ -13,7 +13,7 @@ import {
   zstdCompressSync,
   zstdDecompressSync,
 } from 'node:zlib'
-import { bodyFromBytes } from './body.ts'
+import { bodyFromBytes, keptBody } from './body.ts'
 import type { Body } from './types.ts'
 
 type Codec = {
@@ -65,14 +65,21 @@ export function recordedBody(
   const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY
   const coding = decodableEncoding(options.contentEncoding)
   if (coding === undefined) {
-    const body = bodyFromBytes(wire, maxBytes)
-    return options.wireTruncated ? { ...body, ...options.wireTruncated, truncated: true } : body
+    const whole = options.wireTruncated
+    if (whole === undefined) return bodyFromBytes(wire, maxBytes)
+    // `wire` is only the kept beginning: the size and hash are the whole body's, known already.
+    return keptBody(
+      wire.byteLength > maxBytes ? wire.subarray(0, maxBytes) : wire,
+      whole.size,
+      whole.sha256,
+      true,
+    )
   }
   const unreadable = (): Body => ({
     encoding: 'utf8',
     text: '',
     size: options.wireTruncated?.size ?? wire.byteLength,
-    sha256: options.wireTruncated?.sha256 ?? createHash('sha256').update(wire).digest('hex'),
+    sha256: options.wireTruncated?.sha256 ?? hash('sha256', wire),
     truncated: true,
     contentEncoding: coding,
   })

@@ -30,6 +30,9 @@ export function sortedJson(value: unknown, maxDepth: number): { text: string } |
     if (typeof item !== 'object') return problem(depth, `is a ${typeof item}`)
     if (depth >= maxDepth) return problem(depth, `nests deeper than ${maxDepth} levels`)
     if (Array.isArray(item)) {
+      // An array holding no object (header pairs, chunk lists, clock reads) has no key to sort:
+      // JSON.stringify writes it as this would, natively.
+      if (objectFree(item, depth, maxDepth)) return JSON.stringify(item)
       let out = '['
       for (let i = 0; i < item.length; i++) {
         steps[depth] = i
@@ -51,10 +54,51 @@ export function sortedJson(value: unknown, maxDepth: number): { text: string } |
       steps[depth] = key
       const text = write(source[key], depth + 1)
       if (typeof text !== 'string') return text
-      out += (out.length > 1 ? ',' : '') + JSON.stringify(key) + ':' + text
+      out += (out.length > 1 ? ',' : '') + quotedKey(key) + ':' + text
     }
     return out + '}'
   }
   const text = write(value, 0)
   return typeof text === 'string' ? { text } : text
+}
+
+/**
+ * Whether the array at `depth` holds only strings, booleans, finite numbers, null and arrays of the
+ * same within `maxDepth`, with no hole and nothing JSON.stringify would treat otherwise (a `toJSON`).
+ */
+function objectFree(array: unknown[], depth: number, maxDepth: number): boolean {
+  if ((array as { toJSON?: unknown }).toJSON !== undefined) return false
+  for (let i = 0; i < array.length; i++) {
+    const item = array[i]
+    switch (typeof item) {
+      case 'string':
+      case 'boolean':
+        continue
+      case 'number':
+        if (Number.isFinite(item)) continue
+        return false
+      case 'object':
+        if (item === null) continue
+        if (Array.isArray(item) && depth + 1 < maxDepth && objectFree(item, depth + 1, maxDepth)) continue
+        return false
+      default:
+        // undefined (or a hole), a function, a symbol, a bigint: the writer names the problem.
+        return false
+    }
+  }
+  return true
+}
+
+/** Keys as JSON strings, remembered: recordings repeat a few dozen keys over and over. */
+const quotedKeys = new Map<string, string>()
+const MAX_QUOTED_KEYS = 1024
+
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key)
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key)
+    if (quotedKeys.size >= MAX_QUOTED_KEYS) quotedKeys.clear()
+    quotedKeys.set(key, quoted)
+  }
+  return quoted
 }

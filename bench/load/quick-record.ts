@@ -1,0 +1,109 @@
+/**
+ * A quick loop for iterating on the recorder's cost: the bench's JSON endpoint served `off` and recorded
+ * in child processes, driven by closed loops, printing the server's CPU µs per request (median of the
+ * rounds) and the recorded modes' excess over `off`. Not a target check: `npm run bench -- record` is.
+ *
+ * Usage: node bench/load/quick-record.ts [--body 1024] [--fetch] [--modes off,memory] [--ms 1000]
+ *   [--rounds 5] [--prof <dir>] (the server children then write `.cpuprofile`s into `<dir>/<case>/`)
+ * A mode `memory@<folder>` serves the service of another checkout (e.g. a copy with the recorder as it
+ * was), for an A/B comparison in one run; the first mode is the baseline. Mode `bare` is `memory` without
+ * redaction (`./quick-service.ts`): the capture's own cost.
+ */
+import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { parseArgs } from 'node:util'
+import { type ChildServer, startChildServer } from './child-server.ts'
+import { runClosedLoop } from './closed-loop.ts'
+import { spread } from './figures.ts'
+import type { RecordMode } from './recorded-service.ts'
+
+const { values } = parseArgs({
+  options: {
+    body: { type: 'string', default: '1024' },
+    fetch: { type: 'boolean', default: false },
+    modes: { type: 'string', default: 'off,memory' },
+    ms: { type: 'string', default: '1000' },
+    rounds: { type: 'string', default: '5' },
+    prof: { type: 'string' },
+  },
+})
+const cases = values.modes.split(',').map((spec) => {
+  const [name, tree] = spec.split('@') as [string, string | undefined]
+  const file = name === 'bare' ? 'quick-service.ts' : 'recorded-service.ts'
+  const module =
+    tree === undefined
+      ? new URL(`./${file}`, import.meta.url)
+      : pathToFileURL(join(resolve(tree), 'bench/load', file))
+  const mode = (name === 'bare' ? 'memory' : name) as RecordMode
+  return { label: spec, mode, module, folder: spec.replaceAll(/[^\w]+/g, '-'), bare: name === 'bare' }
+})
+const headers = () => ({
+  accept: 'application/json',
+  'user-agent': 'parallax-bench/1',
+  authorization: 'Bearer bench-7f3a9c2e51d04b8aa6e0',
+  cookie: 'session=bench-4c1e; theme=dark',
+  'x-request-id': `bench-${Math.random().toString(36).slice(2, 8)}`,
+})
+
+const upstream = values.fetch
+  ? await startChildServer({
+      name: 'upstream',
+      module: new URL('./json-service.ts', import.meta.url),
+      options: { bodyBytes: 256 },
+    })
+  : undefined
+const servers: ChildServer[] = []
+try {
+  for (const { label, mode, module, folder, bare } of cases) {
+    servers.push(
+      await startChildServer({
+        name: label,
+        module,
+        options: {
+          mode,
+          bodyBytes: Number(values.body),
+          upstream: upstream === undefined ? null : `${upstream.origin}/quote`,
+          dir: null,
+          redact: bare ? 'off' : 'default',
+        },
+        execArgv:
+          values.prof === undefined
+            ? []
+            : ['--cpu-prof', `--cpu-prof-dir=${join(resolve(values.prof), folder)}`],
+      }),
+    )
+  }
+  const perRequest = cases.map(() => [] as number[])
+  const served = cases.map(() => 0)
+  const rounds = Number(values.rounds)
+  for (let round = 0; round <= rounds; round++) {
+    // Every other round backwards, so that no case always follows the same one.
+    const order = [...servers.entries()]
+    if (round % 2 === 1) order.reverse()
+    for (const [index, server] of order) {
+      await server.begin()
+      const load = await runClosedLoop({
+        origin: server.origin,
+        path: '/items',
+        connections: 64,
+        durationMs: round === 0 ? 500 : Number(values.ms),
+        headers,
+      })
+      const result = await server.end()
+      served[index]! += result.requests
+      if (round > 0) perRequest[index]!.push(result.cpuUs / Math.max(1, load.ok))
+    }
+  }
+  const base = spread(perRequest[0]!).median
+  for (const [index, { label }] of cases.entries()) {
+    const s = spread(perRequest[index]!)
+    process.stdout.write(
+      `${label.padEnd(24)} server CPU ${s.median.toFixed(1)} µs/req (${s.min.toFixed(1)}–${s.max.toFixed(1)})` +
+        (index === 0 ? '' : `  +${(s.median - base).toFixed(1)} µs, ${(s.median / base).toFixed(2)}×`) +
+        `  served ${served[index]}\n`,
+    )
+  }
+} finally {
+  for (const server of servers) await server.close()
+  await upstream?.close()
+}
