@@ -98,8 +98,6 @@ export function createRecorder(options: RecorderOptions): Recorder {
   const books = createRecorderBooks()
   const runtime = createRecorderRuntime({
     maxBodyBytes,
-    // Headers are redacted with the rest of the recording, in `hand`.
-    redact: (headers) => headers,
     report(error) {
       books.error()
       options.onError?.(error)
@@ -138,7 +136,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
     let accepted: unknown
     try {
       // Outside the request's context: whatever onRecording starts belongs to no recording.
-      accepted = runtime.storage.exit(() => options.onRecording(recording))
+      accepted = runtime.storage.exit(options.onRecording, recording)
     } catch (error) {
       books.dropped('sinkFailed', recording.id)
       runtime.report(
@@ -174,11 +172,8 @@ export function createRecorder(options: RecorderOptions): Recorder {
       meta: { ...meta },
       inbound,
       outbound: capture.outbound.map((call) => call.snapshot('unfinished: the inbound response ended first')),
-      nondeterminism: {
-        clock: [...capture.nondeterminism.clock],
-        random: [...capture.nondeterminism.random],
-        uuids: [...capture.nondeterminism.uuids],
-      },
+      // Not copied: a finished capture records no more reads.
+      nondeterminism: capture.nondeterminism,
     })
   }
 

@@ -184,9 +184,8 @@ class InboundCapture implements Capture, HttpMessageObserver {
   #build(incomplete: string | undefined): Exchange {
     const endedAt = realSources.monotonicMs()
     const res = this.#res
-    const runtime = this.#runtime
     const sentHeaders = responseHeaders(res)
-    const response: RecordedResponse = { status: res.statusCode, headers: runtime.redact(sentHeaders) }
+    const response: RecordedResponse = { status: res.statusCode, headers: sentHeaders }
     if (res.statusMessage) response.statusText = res.statusMessage
     const body = this.#responseBody.body(headerValue(sentHeaders, 'content-encoding'))
     if (body !== undefined) response.body = body
@@ -195,7 +194,7 @@ class InboundCapture implements Capture, HttpMessageObserver {
     if (incomplete !== undefined) response.incomplete = incomplete
     const requestHeaders = this.#requestHeaders
     const inbound: Exchange = {
-      request: { method: this.#method, url: this.#url, headers: runtime.redact(requestHeaders) },
+      request: { method: this.#method, url: this.#url, headers: requestHeaders },
       response,
       startedAtMs: 0,
       durationMs: roundMs(endedAt - this.arrivedAtMs),

@@ -32,7 +32,12 @@ export {
 } from './redact/create-redactor.ts'
 export { DEFAULT_TEXT_RULES } from './redact/default-text-rules.ts'
 export { maskSecret } from './redact/find-secrets.ts'
-export { isPlaceholder, PLACEHOLDER_PATTERN } from './redact/placeholder.ts'
+export {
+  DEFAULT_REDACTION_KEY,
+  isPlaceholder,
+  PLACEHOLDER_PATTERN,
+  redactedPlaceholder,
+} from './redact/placeholder.ts'
 export {
   redactSegments,
   type SegmentOutput,
@@ -47,14 +52,6 @@ export {
   type NameRules,
 } from './redact/secret-names.ts'
 export type { TextPattern, TextRule } from './redact/text-rule.ts'
-export {
-  createHeaderRedactor,
-  DEFAULT_REDACTED_HEADERS,
-  DEFAULT_REDACTION_KEY,
-  type HeaderRedactor,
-  type HeaderRedactorOptions,
-  redactedPlaceholder,
-} from './redact-headers.ts'
 export type { RouteRule, SelectionOptions } from './request-selection.ts'
 export {
   createSegmentWriter,

@@ -95,14 +95,13 @@ class OutboundCall implements OutboundExchange {
   }
 
   snapshot(reason: string): Exchange {
-    const runtime = this.#runtime
     const startedAt = this.#startedAt
     const response = this.#response
     const end = this.#endedAt ?? realSources.monotonicMs()
     const incomplete = this.#failure ?? (this.#endedAt === undefined ? reason : undefined)
     const recordedResponse: RecordedResponse = {
       status: response?.status ?? 0,
-      headers: runtime.redact(response?.headers ?? []),
+      headers: response?.headers ?? [],
     }
     if (response?.statusText) recordedResponse.statusText = response.statusText
     const body = this.#responseBody.body(headerValue(response?.headers ?? [], 'content-encoding'))
@@ -112,7 +111,7 @@ class OutboundCall implements OutboundExchange {
     if (incomplete !== undefined) recordedResponse.incomplete = incomplete
     const requestHeaders = this.#requestHeaders
     const exchange: Exchange = {
-      request: { method: this.#method, url: this.#requestUrl, headers: runtime.redact(requestHeaders) },
+      request: { method: this.#method, url: this.#requestUrl, headers: requestHeaders },
       response: recordedResponse,
       startedAtMs: roundMs(startedAt - this.#capture.arrivedAtMs),
       durationMs: roundMs(end - startedAt),

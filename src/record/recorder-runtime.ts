@@ -4,7 +4,6 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
 import type { Exchange, Nondeterminism } from '../recording/types.ts'
-import type { HeaderRedactor } from './redact-headers.ts'
 
 /** One outbound call in progress or done, able to describe itself as an Exchange at any moment. */
 export interface OutboundCapture {
@@ -33,7 +32,6 @@ export interface RecorderRuntime {
    */
   readonly libraryScope: AsyncLocalStorage<Capture>
   readonly maxBodyBytes: number
-  readonly redact: HeaderRedactor
   /** Counts and forwards one of the recorder's own failures; never throws. */
   report(error: unknown): void
   /**
@@ -58,11 +56,10 @@ export interface RecorderRuntime {
 
 /**
  * Creates the runtime shared by one recorder's hooks.
- * @example const runtime = createRecorderRuntime({ maxBodyBytes: 1 << 20, redact, report })
+ * @example const runtime = createRecorderRuntime({ maxBodyBytes: 1 << 20, report })
  */
 export function createRecorderRuntime(options: {
   maxBodyBytes: number
-  redact: HeaderRedactor
   report: (error: unknown) => void
   unattributed?: () => void
 }): RecorderRuntime {
@@ -74,7 +71,6 @@ export function createRecorderRuntime(options: {
     storage,
     libraryScope,
     maxBodyBytes: options.maxBodyBytes,
-    redact: options.redact,
     report(error) {
       guardDepth++
       try {

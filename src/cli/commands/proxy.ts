@@ -4,7 +4,7 @@
  * after a grace period), writes what is queued and finalizes the segment.
  */
 import { Command, InvalidArgumentError } from 'commander'
-import { createRecordingProxy, createSegmentWriter } from '../../record/index.ts'
+import { createProxyRedaction, createRecordingProxy, createSegmentWriter } from '../../record/index.ts'
 import { ParallaxError } from '../../recording/errors.ts'
 
 interface ProxyFlags {
@@ -64,6 +64,9 @@ export function proxyCommand(): Command {
         ...(flags.exclude && { exclude: flags.exclude }),
         ...(flags.recordErrors === false && { recordErrors: false }),
         ...(flags.maxBodyBytes !== undefined && { maxBodyBytes: flags.maxBodyBytes }),
+        ...(process.env.PARALLAX_REDACTION_KEY && {
+          redact: createProxyRedaction({ key: process.env.PARALLAX_REDACTION_KEY }),
+        }),
       })
       const address = await proxy.listen(port, host).catch((error: NodeJS.ErrnoException) => {
         throw new ParallaxError(
