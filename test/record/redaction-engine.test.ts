@@ -5,6 +5,12 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { createRedactor, DEFAULT_REDACTION_KEY, redactedPlaceholder } from '../../src/record/index.ts'
+import {
+  createNameMatcher,
+  DEFAULT_SECRET_BODY_KEYS,
+  DEFAULT_SECRET_QUERY_PARAMS,
+  mayHoldSecretName,
+} from '../../src/record/redact/secret-names.ts'
 import { bodyFromBytes, bodyText } from '../../src/recording/body.ts'
 import type { Exchange } from '../../src/recording/types.ts'
 
@@ -331,5 +337,36 @@ describe('redactor: options and ordinary data', () => {
       'pk_live_51H8xXyZabcdefghijklmnop is a publishable key; commit 9fceb02d0ae598e95dc970b74767f19372d61af8',
     ]
     for (const text of ordinary) expect(redactor.text(text)).toBe(text)
+  })
+})
+
+describe('redactor: the clean-text fast path', () => {
+  it('mayHoldSecretName: false for clean JSON, true for any spelling of a secret name, even inside a longer word', () => {
+    const test = mayHoldSecretName([
+      createNameMatcher(DEFAULT_SECRET_BODY_KEYS),
+      createNameMatcher(DEFAULT_SECRET_QUERY_PARAMS),
+    ])
+    expect(test?.('{"items":[{"id":1,"name":"item 1","price":3.5}]}')).toBe(false)
+    for (const text of [
+      '{"API-Key":"x"}',
+      'client.Secret = 1',
+      'pass_word=',
+      '<input name="access_token">',
+      'monkey',
+    ]) {
+      expect(test?.(text), text).toBe(true)
+    }
+  })
+
+  it('createRedactor: a body the fast path passes is returned unchanged, and secrets right beside it are still found', () => {
+    const redactor = createRedactor()
+    const clean = Buffer.from('{"items":[{"id":1,"name":"item 1","price":3.5}]}')
+    expect(redactor.bytes(clean, 'application/json').equals(clean)).toBe(true)
+    const escaped = Buffer.from('{"items":[{"id":1,"\\u0070assword":"hunter2-escaped"}]}')
+    expect(redactor.bytes(escaped, 'application/json').toString()).not.toContain('hunter2-escaped')
+    const encoded = Buffer.from('user=ada&pass%77ord=hunter2-encoded')
+    expect(redactor.bytes(encoded, 'application/x-www-form-urlencoded').toString()).not.toContain(
+      'hunter2-encoded',
+    )
   })
 })

@@ -19,10 +19,17 @@ import {
   DEFAULT_SECRET_BODY_KEYS,
   DEFAULT_SECRET_HEADERS,
   DEFAULT_SECRET_QUERY_PARAMS,
+  mayHoldSecretName,
   type NameRules,
   type SecretNames,
 } from './secret-names.ts'
-import { literalGate, type TextPattern, textPatternRule } from './text-rule.ts'
+import {
+  type LiteralGate,
+  literalGate,
+  type TextPattern,
+  type TextRule,
+  textPatternRule,
+} from './text-rule.ts'
 import { memoizedUrl } from './url-secrets.ts'
 import { redactCanonicalValue } from './value-secrets.ts'
 
@@ -200,5 +207,32 @@ function createContext(options: RedactionOptions): RedactContext {
     ...DEFAULT_TEXT_RULES.filter((rule) => !removed.has(rule.name)),
     ...(options.patterns?.add ?? []).map(textPatternRule),
   ]
-  return { key, names, rules, gate: literalGate(rules) }
+  const gate = literalGate(rules)
+  return { key, names, rules, gate, quiet: quietTest(rules, gate, names) }
+}
+
+/** The rules without literals that look for secret names only (so the name test covers them). */
+const NAME_RULES = new Set(['url-query-secret', 'secret-assignment'])
+
+/**
+ * The fast path for clean bodies: no literal of any rule occurs, no run could be a secret body key or
+ * query parameter, and nothing is escaped (a backslash) or percent-encoded where a name could hide.
+ * Undefined when a rule (a custom pattern without literals) could match anyway.
+ */
+function quietTest(
+  rules: readonly TextRule[],
+  gate: LiteralGate | undefined,
+  names: SecretNames,
+): ((text: string) => boolean) | undefined {
+  const unguarded = rules.some(
+    (rule) =>
+      rule.literals === undefined && !(NAME_RULES.has(rule.name) && DEFAULT_TEXT_RULES.includes(rule)),
+  )
+  const mayHoldName = mayHoldSecretName([names.bodyKey, names.query])
+  if (unguarded || mayHoldName === undefined) return undefined
+  return (text) =>
+    !text.includes('\\') &&
+    !text.includes('%') &&
+    !mayHoldName(text) &&
+    (gate === undefined || gate.present(text).size === 0)
 }

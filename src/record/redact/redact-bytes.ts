@@ -45,6 +45,8 @@ export function redactByteString(
   options: ByteStringOptions,
 ): ByteStringRedaction {
   const passes: TextEdit[][] = []
+  // A cut text body always runs: the token at the cut is redacted whatever the rules find.
+  if (!(options.truncated && options.textual) && ctx.quiet?.(text)) return { text, passes }
   let current = untilStable(text, ctx, options, passes)
   // Only text has tokens to cut: in binary bytes the "token" before the cut is noise.
   if (options.truncated && options.textual) {

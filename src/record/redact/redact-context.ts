@@ -16,6 +16,12 @@ export interface RedactContext {
   readonly rules: readonly TextRule[]
   /** Finds every rule's literals at once (see `literalGate`). */
   readonly gate?: LiteralGate | undefined
+  /**
+   * True when no rule can find anything in the byte string `text` (no literal of a rule, no run that could
+   * be a secret name, nothing escaped or percent-encoded that could hide one): the passes are skipped.
+   * Undefined: always run them.
+   */
+  readonly quiet?: ((text: string) => boolean) | undefined
   /** Called with the rule and the secret (a latin1 byte string) each time a secret is replaced. */
   readonly found?: ((rule: string, secret: string, placeholder: string) => void) | undefined
 }

@@ -184,7 +184,7 @@ export function createNameMatcher(defaults: readonly string[], rules: NameRules 
     }
   }
   const cache = new Map<string, boolean>()
-  return (name) => {
+  const matcher = (name: string) => {
     const cached = cache.get(name)
     if (cached !== undefined) return cached
     const normalized = normalizeName(name)
@@ -196,6 +196,46 @@ export function createNameMatcher(defaults: readonly string[], rules: NameRules 
     cache.set(name, secret)
     return secret
   }
+  nameTerms.set(matcher, [...exact, ...suffixes])
+  return matcher
+}
+
+/** The normalized names and suffixes each matcher accepts, for {@link mayHoldSecretName}. */
+const nameTerms = new WeakMap<NameMatcher, string[]>()
+
+/**
+ * A test of a byte string (one char per byte) that is true whenever some run of it could be a name one of
+ * `matchers` accepts, so false means none can be. A name counts after normalizing (lower case, letters
+ * and digits only), and a run's letters and digits stay contiguous in the text's own normalized form: the
+ * test looks for every accepted name and suffix in that. It may be true for a clean text (a short name
+ * inside a longer word), never false for one holding a name, as long as names are not escaped or
+ * percent-encoded (the caller checks). Undefined when a matcher was not made by {@link createNameMatcher}.
+ * @example mayHoldSecretName([names.bodyKey])?.('{"id":1}') // false
+ */
+export function mayHoldSecretName(matchers: readonly NameMatcher[]): ((text: string) => boolean) | undefined {
+  const terms: string[] = []
+  for (const matcher of matchers) {
+    const own = nameTerms.get(matcher)
+    if (own === undefined) return undefined
+    terms.push(...own)
+  }
+  if (terms.length === 0) return () => false
+  // Terms are letters and digits only: nothing to escape.
+  const pattern = new RegExp([...new Set(terms)].join('|'))
+  return (text) => pattern.test(lettersAndDigits(text))
+}
+
+/** The letters (lower-cased) and digits of a byte string, in order: `"API-Key": 1` → `apikey1`. */
+function lettersAndDigits(text: string): string {
+  const out = Buffer.allocUnsafe(text.length)
+  let length = 0
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code >= 97 && code <= 122) out[length++] = code
+    else if (code >= 65 && code <= 90) out[length++] = code + 32
+    else if (code >= 48 && code <= 57) out[length++] = code
+  }
+  return out.toString('latin1', 0, length)
 }
 
 /**
