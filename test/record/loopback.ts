@@ -6,6 +6,10 @@ import { createServer, type IncomingMessage, type RequestListener, type ServerRe
 import type { AddressInfo } from 'node:net'
 import { expect } from 'vitest'
 import { createRecorder, type Recorder, type RecorderOptions } from '../../src/record/index.ts'
+import {
+  createRecordingProxy,
+  type RecordingProxyOptions,
+} from '../../src/record/proxy/create-recording-proxy.ts'
 import type { Recording } from '../../src/recording/types.ts'
 
 /** A running loopback server. */
@@ -96,4 +100,30 @@ export function sendJson(res: ServerResponse, status: number, value: unknown): v
 /** The header value of a recorded header list (first match, case-insensitive). */
 export function header(headers: Array<[string, string]>, name: string): string | undefined {
   return headers.find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1]
+}
+
+/** A proxy on 127.0.0.1 whose recordings land in an array; destroyed on dispose. */
+export async function startProxy(target: string, options: Partial<RecordingProxyOptions> = {}) {
+  const recordings: Recording[] = []
+  const errors: unknown[] = []
+  const proxy = createRecordingProxy({
+    target,
+    service: 'svc',
+    environment: 'test',
+    onRecording: (recording) => recordings.push(recording),
+    onError: (error) => errors.push(error),
+    ...options,
+  })
+  const { port } = await proxy.listen(0, '127.0.0.1')
+  return {
+    proxy,
+    url: `http://127.0.0.1:${port}`,
+    recordings,
+    errors,
+    async settle(count: number) {
+      await expect.poll(() => recordings.length).toBe(count)
+      return recordings
+    },
+    [Symbol.asyncDispose]: () => proxy.destroy(),
+  }
 }

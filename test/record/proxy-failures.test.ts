@@ -6,40 +6,10 @@ import { once } from 'node:events'
 import { createServer, request as httpRequest, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
-import {
-  createRecordingProxy,
-  type RecordingProxyOptions,
-} from '../../src/record/proxy/create-recording-proxy.ts'
+import { createRecordingProxy } from '../../src/record/proxy/create-recording-proxy.ts'
 import { bodyText } from '../../src/recording/body.ts'
 import { isParallaxError } from '../../src/recording/errors.ts'
-import type { Recording } from '../../src/recording/types.ts'
-import { readAll, startLoopback } from './loopback.ts'
-
-/** A proxy on 127.0.0.1 whose recordings land in an array; destroyed on dispose. */
-async function startProxy(target: string, options: Partial<RecordingProxyOptions> = {}) {
-  const recordings: Recording[] = []
-  const errors: unknown[] = []
-  const proxy = createRecordingProxy({
-    target,
-    service: 'svc',
-    environment: 'test',
-    onRecording: (recording) => recordings.push(recording),
-    onError: (error) => errors.push(error),
-    ...options,
-  })
-  const { port } = await proxy.listen(0, '127.0.0.1')
-  return {
-    proxy,
-    url: `http://127.0.0.1:${port}`,
-    recordings,
-    errors,
-    async settle(count: number) {
-      await expect.poll(() => recordings.length).toBe(count)
-      return recordings
-    },
-    [Symbol.asyncDispose]: () => proxy.destroy(),
-  }
-}
+import { readAll, startLoopback, startProxy } from './loopback.ts'
 
 /** A request whose response the test reads by hand. */
 function open(url: string, method = 'GET', headers: Record<string, string> = {}) {

@@ -8,35 +8,8 @@ import { once } from 'node:events'
 import { type ClientRequest, request as httpRequest, type IncomingMessage } from 'node:http'
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import {
-  createRecordingProxy,
-  type RecordingProxyOptions,
-} from '../../src/record/proxy/create-recording-proxy.ts'
 import { bodyText } from '../../src/recording/body.ts'
-import type { Recording } from '../../src/recording/types.ts'
-import { readAll, startLoopback } from './loopback.ts'
-
-/** A proxy on 127.0.0.1 whose recordings land in an array; destroyed on dispose. */
-async function startProxy(target: string, options: Partial<RecordingProxyOptions> = {}) {
-  const recordings: Recording[] = []
-  const proxy = createRecordingProxy({
-    target,
-    service: 'svc',
-    environment: 'test',
-    onRecording: (recording) => recordings.push(recording),
-    ...options,
-  })
-  const { port } = await proxy.listen(0, '127.0.0.1')
-  return {
-    proxy,
-    url: `http://127.0.0.1:${port}`,
-    async settle(count: number) {
-      await expect.poll(() => recordings.length).toBe(count)
-      return recordings
-    },
-    [Symbol.asyncDispose]: () => proxy.destroy(),
-  }
-}
+import { readAll, startLoopback, startProxy } from './loopback.ts'
 
 /** A count that can be awaited: `reach(n)` resolves once it is at least n. */
 function counter() {

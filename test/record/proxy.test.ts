@@ -8,40 +8,9 @@ import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders }
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_MAX_BODY_BYTES } from '../../src/record/create-recorder.ts'
-import {
-  createRecordingProxy,
-  type RecordingProxyOptions,
-} from '../../src/record/proxy/create-recording-proxy.ts'
 import { bodyBytes, bodyText } from '../../src/recording/body.ts'
 import { recordingSchema } from '../../src/recording/schema.ts'
-import type { Recording } from '../../src/recording/types.ts'
-import { header, readAll, startLoopback } from './loopback.ts'
-
-/** A proxy on 127.0.0.1 whose recordings land in an array; destroyed on dispose. */
-async function startProxy(target: string, options: Partial<RecordingProxyOptions> = {}) {
-  const recordings: Recording[] = []
-  const errors: unknown[] = []
-  const proxy = createRecordingProxy({
-    target,
-    service: 'svc',
-    environment: 'test',
-    onRecording: (recording) => recordings.push(recording),
-    onError: (error) => errors.push(error),
-    ...options,
-  })
-  const { port } = await proxy.listen(0, '127.0.0.1')
-  return {
-    proxy,
-    url: `http://127.0.0.1:${port}`,
-    recordings,
-    errors,
-    async settle(count: number) {
-      await expect.poll(() => recordings.length).toBe(count)
-      return recordings
-    },
-    [Symbol.asyncDispose]: () => proxy.destroy(),
-  }
-}
+import { header, readAll, startLoopback, startProxy } from './loopback.ts'
 
 interface Answer {
   status: number
