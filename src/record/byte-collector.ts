@@ -142,18 +142,7 @@ class BoundedCollector implements ByteCollector {
     const times = this.#times
     const sizes = this.#sizes
     if (times === undefined || sizes === undefined) return undefined
-    const from = this.#size
-    const to = body === undefined ? from : body.size
-    let seen = 0
-    let placed = 0
-    return times.map((atMs, index) => {
-      seen += sizes[index]!
-      // Sizes scale from the wire body to the recorded one (equal unless the body was decoded).
-      const end = to === from ? seen : index === times.length - 1 ? to : Math.round((seen / from) * to)
-      const chunk = { offsetMs: roundMs(Math.max(0, atMs - startMs)), size: Math.max(0, end - placed) }
-      placed += chunk.size
-      return chunk
-    })
+    return chunkTimeline(times, sizes, startMs, this.#size, body)
   }
 
   #arrived(atMs: number, length: number): void {
@@ -205,6 +194,31 @@ class BoundedCollector implements ByteCollector {
     if (kept !== undefined) kept.copy(grown, 0, 0, this.#keptBytes)
     this.#kept = grown
   }
+}
+
+/**
+ * The chunk timeline of pieces that arrived at `times` (monotonic ms) with `sizes` (wire bytes, adding up
+ * to `wireSize`), relative to `startMs`. Given the recorded `body`, the sizes add up to its size: a decoded
+ * body's boundaries are scaled from the wire's.
+ * @example chunkTimeline([10, 15], [3, 2], 10, 5) // [{ offsetMs: 0, size: 3 }, { offsetMs: 5, size: 2 }]
+ */
+export function chunkTimeline(
+  times: readonly number[],
+  sizes: readonly number[],
+  startMs: number,
+  wireSize: number,
+  body?: Body,
+): Chunk[] {
+  const to = body === undefined ? wireSize : body.size
+  let seen = 0
+  let placed = 0
+  return times.map((atMs, index) => {
+    seen += sizes[index]!
+    const end = to === wireSize ? seen : index === times.length - 1 ? to : Math.round((seen / wireSize) * to)
+    const chunk = { offsetMs: roundMs(Math.max(0, atMs - startMs)), size: Math.max(0, end - placed) }
+    placed += chunk.size
+    return chunk
+  })
 }
 
 /**

@@ -10,7 +10,7 @@
 import { createHash, type Hash } from 'node:crypto'
 import { recordedBody } from '../../recording/content-encoding.ts'
 import type { Body, Chunk } from '../../recording/types.ts'
-import { roundMs } from '../byte-collector.ts'
+import { chunkTimeline } from '../byte-collector.ts'
 
 /**
  * A bounded observer of one body's bytes.
@@ -110,17 +110,6 @@ class BoundedTee implements BodyTee {
   chunks(startMs: number, body?: Body): Chunk[] | undefined {
     const times = this.#times
     if (times.length < 2) return undefined
-    const from = this.#size
-    const to = body === undefined ? from : body.size
-    let seen = 0
-    let placed = 0
-    return times.map((atMs, index) => {
-      seen += this.#sizes[index]!
-      // Sizes scale from the wire body to the recorded one (equal unless the body was decoded).
-      const end = to === from ? seen : index === times.length - 1 ? to : Math.round((seen / from) * to)
-      const chunk = { offsetMs: roundMs(Math.max(0, atMs - startMs)), size: Math.max(0, end - placed) }
-      placed += chunk.size
-      return chunk
-    })
+    return chunkTimeline(times, this.#sizes, startMs, this.#size, body)
   }
 }
