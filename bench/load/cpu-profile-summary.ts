@@ -21,7 +21,7 @@ interface CallFrame {
   lineNumber: number
 }
 
-interface ProfileNode {
+export interface ProfileNode {
   id: number
   callFrame: CallFrame
   children?: number[]
@@ -64,14 +64,8 @@ export function summarizeProfiles(profiles: readonly CpuProfile[], match: string
     matchedEdges: new Map(),
   }
   for (const profile of profiles) {
-    const byId = new Map(profile.nodes.map((node) => [node.id, node]))
-    const parent = new Map<number, number>()
-    for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id)
-    for (const [index, id] of profile.samples.entries()) {
-      // A sample stands for the time until the next one.
-      const us = profile.timeDeltas[index + 1] ?? profile.timeDeltas[index] ?? 0
-      const node = byId.get(id)
-      if (node === undefined) continue
+    const { byId, parent } = indexProfile(profile)
+    for (const { id, us, node } of profileSamples(profile, byId)) {
       summary.totalUs += us
       const frame = node.callFrame
       if (frame.url === '' && frame.functionName.startsWith('('))
@@ -159,11 +153,44 @@ function label(frame: CallFrame): string {
   return `${name} (${file}:${frame.lineNumber + 1})`
 }
 
+/**
+ * A profile's nodes by id, and each node's parent.
+ * @example const { byId, parent } = indexProfile(profile)
+ */
+export function indexProfile(profile: CpuProfile): {
+  byId: Map<number, ProfileNode>
+  parent: Map<number, number>
+} {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]))
+  const parent = new Map<number, number>()
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id)
+  return { byId, parent }
+}
+
+/**
+ * Each sample with its leaf node and the microseconds it stands for (the time until the next sample).
+ * @example for (const { node, us } of profileSamples(profile, byId)) total += us
+ */
+export function* profileSamples(
+  profile: CpuProfile,
+  byId: Map<number, ProfileNode>,
+): Generator<{ id: number; us: number; node: ProfileNode }> {
+  for (const [index, id] of profile.samples.entries()) {
+    const us = profile.timeDeltas[index + 1] ?? profile.timeDeltas[index] ?? 0
+    const node = byId.get(id)
+    if (node !== undefined) yield { id, us, node }
+  }
+}
+
 function add(times: Times, key: string, us: number): void {
   times.set(key, (times.get(key) ?? 0) + us)
 }
 
-function loadProfiles(paths: readonly string[]): CpuProfile[] {
+/**
+ * The profiles in `paths` (`.cpuprofile` files, or folders of them).
+ * @example loadProfiles(['/tmp/prof/1-KB-memory'])
+ */
+export function loadProfiles(paths: readonly string[]): CpuProfile[] {
   return paths
     .flatMap((path) =>
       statSync(path).isDirectory()

@@ -1,19 +1,7 @@
-/**
- * The recorder's own CPU per request by area, from the `.cpuprofile`s of a recorded server and of its
- * unrecorded baseline: each sample with a parallax frame (`src/record/`, `src/recording/`) on its stack is
- * billed to the innermost such frame's area, unless that frame was only passing the call through to
- * the app or the library it wraps (a `res.end` wrapper running `res.end`, a dispatch wrapper running
- * undici's dispatch), i.e. when the stack between it and the sampled frame holds app code or the wrapped
- * method: that time is the app's. Garbage collection is the growth over the baseline.
- *
- * Usage: node bench/load/recorder-areas.ts <recorded dir> --requests N --against <off dir> --against-requests M
- *   [--edges 15] (also prints the top edges billed to the recorder and the top edges let through)
- */
-import { readdirSync, readFileSync } from 'node:fs'
-import { join, relative, resolve } from 'node:path'
+import { relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import type { CpuProfile } from './cpu-profile-summary.ts'
+import { type CpuProfile, indexProfile, loadProfiles, profileSamples } from './cpu-profile-summary.ts'
 import { formatTable } from './figures.ts'
 
 const root = resolve(import.meta.dirname, '../..')
@@ -21,7 +9,7 @@ const OURS = /\/src\/record(ing)?\//
 
 /** The area a parallax file belongs to. */
 function areaOf(file: string): string {
-  if (/src\/record\/(redact\/|redact-headers)/.test(file)) return 'redaction (not mine)'
+  if (/src\/record\/redact\//.test(file)) return 'redaction'
   if (/src\/record\/(byte-collector|proxy\/body-tee)|src\/recording\/(body|content-encoding)/.test(file))
     return 'bodies (byte-collector, body, content-encoding)'
   if (/src\/record\/(inbound-wrap|inbound-channel|wrap-instance-method)/.test(file))
@@ -30,7 +18,7 @@ function areaOf(file: string): string {
   if (/src\/record\/(undici-capture|fetch-scope|http-client-capture|outbound-exchange)/.test(file))
     return 'outbound (undici, fetch-scope, exchange)'
   if (/src\/record\/(create-recorder|recording-ids|recorder-books|request-selection)/.test(file))
-    return 'create-recorder, ids, books (not mine)'
+    return 'create-recorder, ids, books'
   if (/src\/record\/(recorder-runtime|nondeterminism-hooks|real-sources)/.test(file))
     return 'runtime, clock/random hooks'
   if (/src\/record\/sink\/|src\/recording\/(sorted-json|write-segment)/.test(file)) return 'sink, sortedJson'
@@ -74,13 +62,8 @@ function bill(profiles: CpuProfile[]): Bill {
   const result: Bill = { areas: new Map(), billed: new Map(), passed: new Map(), gcUs: 0 }
   const add = (map: Map<string, number>, key: string, us: number) => map.set(key, (map.get(key) ?? 0) + us)
   for (const profile of profiles) {
-    const byId = new Map(profile.nodes.map((node) => [node.id, node]))
-    const parent = new Map<number, number>()
-    for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id)
-    for (const [index, id] of profile.samples.entries()) {
-      const us = profile.timeDeltas[index + 1] ?? profile.timeDeltas[index] ?? 0
-      const node = byId.get(id)
-      if (node === undefined) continue
+    const { byId, parent } = indexProfile(profile)
+    for (const { id, us, node } of profileSamples(profile, byId)) {
       if (node.callFrame.functionName === '(garbage collector)') result.gcUs += us
       let callee: Frame | undefined
       // Whether a frame between the leaf and the parallax frame is the app's (or what a wrapper wraps).
@@ -106,12 +89,6 @@ function bill(profiles: CpuProfile[]): Bill {
   return result
 }
 
-function load(dir: string): CpuProfile[] {
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.cpuprofile'))
-    .map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as CpuProfile)
-}
-
 if (import.meta.main) {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -123,13 +100,13 @@ if (import.meta.main) {
     },
   })
   const requests = Number(values.requests)
-  const recorded = bill(positionals.flatMap(load))
+  const recorded = bill(loadProfiles(positionals))
   const per = (us: number) => `${(us / requests).toFixed(2)} µs`
   const rows = [...recorded.areas.entries()].sort((a, b) => b[1] - a[1]).map(([area, us]) => [area, per(us)])
   const total = [...recorded.areas.values()].reduce((a, b) => a + b, 0)
   rows.push(['recorder code, total', per(total)])
   if (values.against !== undefined) {
-    const base = bill(load(values.against))
+    const base = bill(loadProfiles([values.against]))
     const baseGc = base.gcUs / Number(values['against-requests'])
     rows.push(['GC growth over the baseline', `${(recorded.gcUs / requests - baseGc).toFixed(2)} µs`])
   }
