@@ -1,11 +1,7 @@
 /**
- * Writing an NDJSON segment atomically: the header and one canonical-key-order line per recording go to a
- * temp file in the same folder, which is synced and renamed over the target, so a reader never sees a
- * half-written segment and a failure leaves nothing behind.
+ * Writing an NDJSON segment atomically (see write-atomically.ts): the header and one canonical-key-order
+ * line per recording, so a reader never sees a half-written segment and a failure leaves nothing behind.
  */
-import { randomUUID } from 'node:crypto'
-import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
 import packageJson from '../../package.json' with { type: 'json' }
 import { isParallaxError, ParallaxError } from './errors.ts'
 import type { WriteSegmentOptions } from './recording-store.ts'
@@ -13,6 +9,7 @@ import { describeFirstIssue, recordingSchema } from './schema.ts'
 import { SEGMENT_LIMITS } from './segment-lines.ts'
 import { sortedJson } from './sorted-json.ts'
 import { RECORDING_FORMAT, RECORDING_VERSION, type Recording, type SegmentHeader } from './types.ts'
+import { writeFileAtomically } from './write-atomically.ts'
 
 /** Lines are gathered up to about this many characters before each write, to keep syscalls few. */
 const BATCH_CHARS = 1024 * 1024
@@ -33,40 +30,31 @@ export async function writeSegment(
     creator: options.creator ?? { name: 'parallax', version: packageJson.version },
     createdAt: options.createdAt ?? new Date().toISOString(),
   }
-  const folder = dirname(file)
-  const temp = join(folder, `.${basename(file)}.${process.pid}.${randomUUID()}.tmp`)
-  let handle: FileHandle | undefined
   try {
-    await mkdir(folder, { recursive: true })
-    handle = await open(temp, 'wx')
-    let batch = serialize(file, header, 1) + '\n'
-    const ids = new Map<string, number>()
-    for (const [index, recording] of recordings.entries()) {
-      const earlier = ids.get(recording.id)
-      if (earlier !== undefined) {
-        throw invalidRecording(
-          file,
-          index,
-          `its id ${JSON.stringify(recording.id)} is also the id of recording ${earlier}`,
-        )
+    await writeFileAtomically(file, async (handle) => {
+      let batch = serialize(file, header, 1) + '\n'
+      const ids = new Map<string, number>()
+      for (const [index, recording] of recordings.entries()) {
+        const earlier = ids.get(recording.id)
+        if (earlier !== undefined) {
+          throw invalidRecording(
+            file,
+            index,
+            `its id ${JSON.stringify(recording.id)} is also the id of recording ${earlier}`,
+          )
+        }
+        ids.set(recording.id, index)
+        const issue = describeFirstIssue(recordingSchema, recording)
+        if (issue !== undefined) throw invalidRecording(file, index, `${issue.field} ${issue.problem}`)
+        batch += serialize(file, recording, index) + '\n'
+        if (batch.length >= BATCH_CHARS) {
+          await handle.write(batch)
+          batch = ''
+        }
       }
-      ids.set(recording.id, index)
-      const issue = describeFirstIssue(recordingSchema, recording)
-      if (issue !== undefined) throw invalidRecording(file, index, `${issue.field} ${issue.problem}`)
-      batch += serialize(file, recording, index) + '\n'
-      if (batch.length >= BATCH_CHARS) {
-        await handle.write(batch)
-        batch = ''
-      }
-    }
-    await handle.write(batch)
-    await handle.sync()
-    await handle.close()
-    handle = undefined
-    await rename(temp, file)
+      await handle.write(batch)
+    })
   } catch (error) {
-    await handle?.close().catch(() => {})
-    await rm(temp, { force: true }).catch(() => {})
     if (isParallaxError(error)) throw error
     throw new ParallaxError(
       'PARALLAX_WRITE_FAILED',

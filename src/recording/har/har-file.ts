@@ -1,11 +1,6 @@
-/**
- * HAR files on disk: read bounded before parsing, written atomically (temp file, sync, rename) so a
- * reader never sees half a file and a failure leaves nothing behind.
- */
-import { randomUUID } from 'node:crypto'
-import { type FileHandle, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
+import { readFile, stat } from 'node:fs/promises'
 import { ParallaxError } from '../errors.ts'
+import { writeFileAtomically } from '../write-atomically.ts'
 import { HAR_LIMITS } from './har-schema.ts'
 import type { Har } from './har-types.ts'
 import { harFileError, parseHarText } from './parse-har-text.ts'
@@ -51,20 +46,10 @@ export async function readHarFile(file: string): Promise<unknown> {
  * @example await writeHarFile('out/recordings.har', harFromRecordings(recordings))
  */
 export async function writeHarFile(file: string, har: Har): Promise<void> {
-  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomUUID()}.tmp`)
-  let handle: FileHandle | undefined
   try {
     const text = `${JSON.stringify(har, null, 2)}\n`
-    await mkdir(dirname(file), { recursive: true })
-    handle = await open(temp, 'wx')
-    await handle.writeFile(text)
-    await handle.sync()
-    await handle.close()
-    handle = undefined
-    await rename(temp, file)
+    await writeFileAtomically(file, (handle) => handle.writeFile(text))
   } catch (error) {
-    await handle?.close().catch(() => {})
-    await rm(temp, { force: true }).catch(() => {})
     throw new ParallaxError('PARALLAX_WRITE_FAILED', `Failed to write HAR ${file}: ${reasonOf(error)}.`, {
       hint: 'Check that the folder is writable and the disk has room; nothing was written.',
       cause: error,
