@@ -1,3 +1,7 @@
+/**
+ * HAR files on disk: read bounded before parsing, written atomically (see write-atomically.ts) so a
+ * reader never sees half a file and a failure leaves nothing behind.
+ */
 import { readFile, stat } from 'node:fs/promises'
 import { ParallaxError } from '../errors.ts'
 import { writeFileAtomically } from '../write-atomically.ts'
