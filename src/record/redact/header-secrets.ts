@@ -46,7 +46,7 @@ export function redactHeaderList(headers: HeaderList, ctx: RedactContext): Heade
  * @example memoizedHeaderValue('Authorization', 'Bearer abc', ctx) // 'Bearer [redacted:…]'
  */
 export function memoizedHeaderValue(name: string, value: string, ctx: RedactContext): string {
-  return memoized(ctx, `h\u0000${name}\u0000${value}`, value, () => redactHeaderValue(name, value, ctx))
+  return memoized(ctx, 'header', name, value, () => redactHeaderValue(name, value, ctx))
 }
 
 /**

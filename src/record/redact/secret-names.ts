@@ -220,20 +220,31 @@ export function mayHoldSecretName(matchers: readonly NameMatcher[]): ((text: str
     terms.push(...own)
   }
   if (terms.length === 0) return () => false
-  // Terms are letters and digits only: nothing to escape.
-  const pattern = new RegExp([...new Set(terms)].join('|'))
+  // A text holding a term holds every shorter term inside it (`apikey` holds `key`): only the terms
+  // with no other term inside need looking for. Terms are letters and digits only: nothing to escape.
+  const unique = [...new Set(terms)]
+  const innermost = unique.filter((term) => !unique.some((other) => other !== term && term.includes(other)))
+  const pattern = new RegExp(innermost.join('|'))
   return (text) => pattern.test(lettersAndDigits(text))
 }
 
+/** Each byte's letter (lower-cased) or digit, 0 for any other byte. */
+const LETTER_OR_DIGIT = new Uint8Array(256)
+for (let code = 48; code <= 57; code++) LETTER_OR_DIGIT[code] = code
+for (let code = 97; code <= 122; code++) LETTER_OR_DIGIT[code] = code
+for (let code = 65; code <= 90; code++) LETTER_OR_DIGIT[code] = code + 32
+/** Reused between calls (the result is copied out of it): this runs on every recorded body. */
+let scratch = Buffer.allocUnsafe(16 * 1024)
+
 /** The letters (lower-cased) and digits of a byte string, in order: `"API-Key": 1` → `apikey1`. */
 function lettersAndDigits(text: string): string {
-  const out = Buffer.allocUnsafe(text.length)
+  if (scratch.length < text.length) scratch = Buffer.allocUnsafe(text.length)
+  const out = scratch
   let length = 0
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i)
-    if (code >= 97 && code <= 122) out[length++] = code
-    else if (code >= 65 && code <= 90) out[length++] = code + 32
-    else if (code >= 48 && code <= 57) out[length++] = code
+    const kept = code < 256 ? LETTER_OR_DIGIT[code]! : 0
+    if (kept !== 0) out[length++] = kept
   }
   return out.toString('latin1', 0, length)
 }

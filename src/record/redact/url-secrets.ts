@@ -90,5 +90,5 @@ function urlEdits(text: string, ctx: RedactContext): TextEdit[] {
  * @example memoizedUrl('https://api.test/v1?access_token=abc', ctx)
  */
 export function memoizedUrl(url: string, ctx: RedactContext): string {
-  return memoized(ctx, `u\u0000${url}`, url, () => redactUrl(url, ctx))
+  return memoized(ctx, 'url', '', url, () => redactUrl(url, ctx))
 }
