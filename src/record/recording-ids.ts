@@ -9,6 +9,7 @@ import { realSources } from './real-sources.ts'
 const REQUEST_ID = /^[A-Za-z0-9][\w.:-]{0,127}$/
 /** Bounded: a long-running proxy forgets old ids rather than growing without end. */
 const MAX_REMEMBERED_IDS = 10_000
+const REQUEST_ID_HEADER = 'x-request-id'
 
 /**
  * Hands out one id per recording.
@@ -30,7 +31,10 @@ export function createRecordingIds(service: string): RecordingIds {
   return {
     next(requestHeaders) {
       sequence++
-      const header = requestHeaders.find(([name]) => name.toLowerCase() === 'x-request-id')?.[1]
+      // The length first: most headers are then passed over without lower-casing their names.
+      const header = requestHeaders.find(
+        ([name]) => name.length === REQUEST_ID_HEADER.length && name.toLowerCase() === REQUEST_ID_HEADER,
+      )?.[1]
       if (header !== undefined && REQUEST_ID.test(header) && !used.has(header)) {
         if (used.size >= MAX_REMEMBERED_IDS) used.clear()
         used.add(header)
