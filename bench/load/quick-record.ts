@@ -7,7 +7,8 @@
  *   [--rounds 5] [--prof <dir>] (the server children then write `.cpuprofile`s into `<dir>/<case>/`)
  * A mode `memory@<folder>` serves the service of another checkout (e.g. a copy with the recorder as it
  * was), for an A/B comparison in one run; the first mode is the baseline. Mode `bare` is `memory` without
- * redaction (`./quick-service.ts`): the capture's own cost.
+ * redaction (`./quick-service.ts`): the capture's own cost. Mode `burn:<µs>` is `off` spending that much
+ * CPU per request in a busy loop (`./burn-service.ts`): what the closed loop makes of a known cost.
  */
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -29,13 +30,22 @@ const { values } = parseArgs({
 })
 const cases = values.modes.split(',').map((spec) => {
   const [name, tree] = spec.split('@') as [string, string | undefined]
-  const file = name === 'bare' ? 'quick-service.ts' : 'recorded-service.ts'
+  const burnUs = name.startsWith('burn:') ? Number(name.slice('burn:'.length)) : undefined
+  const file =
+    name === 'bare' ? 'quick-service.ts' : burnUs !== undefined ? 'burn-service.ts' : 'recorded-service.ts'
   const module =
     tree === undefined
       ? new URL(`./${file}`, import.meta.url)
       : pathToFileURL(join(resolve(tree), 'bench/load', file))
-  const mode = (name === 'bare' ? 'memory' : name) as RecordMode
-  return { label: spec, mode, module, folder: spec.replaceAll(/[^\w]+/g, '-'), bare: name === 'bare' }
+  const mode = (name === 'bare' ? 'memory' : burnUs !== undefined ? 'off' : name) as RecordMode
+  return {
+    label: spec,
+    mode,
+    module,
+    folder: spec.replaceAll(/[^\w]+/g, '-'),
+    bare: name === 'bare',
+    burnUs: burnUs ?? 0,
+  }
 })
 const headers = () => ({
   accept: 'application/json',
@@ -54,7 +64,7 @@ const upstream = values.fetch
   : undefined
 const servers: ChildServer[] = []
 try {
-  for (const { label, mode, module, folder, bare } of cases) {
+  for (const { label, mode, module, folder, bare, burnUs } of cases) {
     servers.push(
       await startChildServer({
         name: label,
@@ -65,6 +75,7 @@ try {
           upstream: upstream === undefined ? null : `${upstream.origin}/quote`,
           dir: null,
           redact: bare ? 'off' : 'default',
+          burnUs,
         },
         execArgv:
           values.prof === undefined
