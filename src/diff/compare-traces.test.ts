@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { buildTrace, captured, linearStages, type StageSpec } from '../../test/diff/build-trace.ts'
 import type { OutboundTrace } from '../pipeline/types.ts'
 import { compareTraces } from './compare-traces.ts'
+import { MAX_KEPT_VALUE_CHARS } from './types.ts'
 
 const request = { method: 'POST', url: '/suggest', body: { prefix: 'imp' } }
 
@@ -49,6 +50,25 @@ describe('compareTraces', () => {
       },
       { name: 's2', verdict: 'propagated', inputEqual: false, outputEqual: true },
     ])
+  })
+
+  it('compareTraces: keeps the culprit input and both outputs for side-by-side views', () => {
+    const left = buildTrace('local', linearStages(request, [{ q: 1 }, { hits: [0.9] }]))
+    const right = buildTrace('production', linearStages(request, [{ q: 1 }, { hits: [0.4] }]))
+    expect(compareTraces(left, right).divergence).not.toHaveProperty('values')
+    const comparison = compareTraces(left, right, { keepValues: true })
+    expect(comparison.divergence).toMatchObject({
+      culprit: 's1',
+      values: { input: { q: 1 }, left: { hits: [0.9] }, right: { hits: [0.4] }, clipped: false },
+    })
+    const long = 'x'.repeat(MAX_KEPT_VALUE_CHARS)
+    const clipped = compareTraces(
+      buildTrace('local', linearStages(request, [{ text: long }])),
+      buildTrace('production', linearStages(request, [{ text: `${long}y` }])),
+      { keepValues: true },
+    ).divergence
+    expect(clipped).toMatchObject({ culprit: 's0', values: { clipped: true } })
+    expect(clipped.kind === 'stage' && typeof clipped.values?.left).toBe('string')
   })
 
   it('compareTraces: marks stages that only carry an earlier divergence as propagated', () => {

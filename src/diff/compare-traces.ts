@@ -4,19 +4,49 @@
  * its outcome); equal digests are skipped without parsing; only the stages where a divergence enters are
  * parsed and diffed.
  */
-import type { StageTrace, Trace } from '../pipeline/types.ts'
+import type { CapturedValue, StageTrace, Trace } from '../pipeline/types.ts'
 import { ParallaxError } from '../recording/errors.ts'
+import { clipValue } from './clip-value.ts'
 import type { DiffJsonOptions } from './compute-delta.ts'
-import { type DescribeValue, diffCaptured, diffOutcomes, sameOutcome } from './diff-captured.ts'
+import { type DescribeValue, diffCaptured, diffOutcomes, outcomeValue, sameOutcome } from './diff-captured.ts'
 import { describeOutbound, sameOutbound } from './outbound-calls.ts'
 import { pairStages } from './pair-stages.ts'
 import { diffProbe, firstDifferingProbe } from './probe-checkpoints.ts'
-import type { ChangedPath, Comparison, Divergence, StageComparison } from './types.ts'
+import {
+  type ChangedPath,
+  type Comparison,
+  type Divergence,
+  type DivergenceValues,
+  MAX_KEPT_VALUE_CHARS,
+  type StageComparison,
+} from './types.ts'
+
+/** How to compare: diff options, and whether to keep the values where the divergence shows. */
+export interface CompareOptions extends DiffJsonOptions {
+  /**
+   * Keep the divergence's values (`divergence.values`, see {@link DivergenceValues}) for side-by-side
+   * views. Off by default: it parses the whole diverging value, where the diff parses only what differs.
+   */
+  keepValues?: boolean
+}
 
 /** The first divergence found, before `propagatedTo` is known. */
 type FirstDivergence =
-  | { kind: 'stage'; culprit: string; checkpoint?: string; paths: ChangedPath[] }
-  | { kind: 'external'; source: 'outbound' | 'input'; stage: string; detail: string; paths: ChangedPath[] }
+  | {
+      kind: 'stage'
+      culprit: string
+      checkpoint?: string
+      paths: ChangedPath[]
+      values?: DivergenceValues
+    }
+  | {
+      kind: 'external'
+      source: 'outbound' | 'input'
+      stage: string
+      detail: string
+      paths: ChangedPath[]
+      values?: DivergenceValues
+    }
 
 /**
  * Compares two traces of the same recording and names where they diverge: the culprit stage (input
@@ -26,7 +56,8 @@ type FirstDivergence =
  * const comparison = compareTraces(localTrace, productionTrace)
  * if (comparison.divergence.kind === 'stage') console.log(comparison.divergence.culprit, comparison.divergence.paths)
  */
-export function compareTraces(left: Trace, right: Trace, options: DiffJsonOptions = {}): Comparison {
+export function compareTraces(left: Trace, right: Trace, options: CompareOptions = {}): Comparison {
+  const keep = options.keepValues === true
   checkComparable(left, right)
   const variants: [string, string] = [left.variant, right.variant]
   const stages: StageComparison[] = []
@@ -65,6 +96,7 @@ export function compareTraces(left: Trace, right: Trace, options: DiffJsonOption
           'stage before it differs: the difference comes from outside the pipeline (configuration, ' +
           'environment, or the request as each variant sees it).',
         paths: diffCaptured(l.input, r.input, describer('input', l, variants), options),
+        ...(keep && { values: keptValues(l.input, r.input) }),
       }
       continue
     }
@@ -97,6 +129,7 @@ export function compareTraces(left: Trace, right: Trace, options: DiffJsonOption
         culprit: pair.name,
         checkpoint: probe.name,
         paths: outputEqual ? probeRow.paths! : row.paths,
+        ...(keep && { values: keptValues(probe.left?.value, probe.right?.value, l.input) }),
       }
     } else if (!outboundEqual) {
       first ??= {
@@ -105,9 +138,15 @@ export function compareTraces(left: Trace, right: Trace, options: DiffJsonOption
         stage: pair.name,
         detail: describeOutbound(pair.name, l.outbound, r.outbound, variants),
         paths: row.paths,
+        ...(keep && { values: { left: l.outbound, right: r.outbound, clipped: false } }),
       }
     } else {
-      first ??= { kind: 'stage', culprit: pair.name, paths: row.paths }
+      first ??= {
+        kind: 'stage',
+        culprit: pair.name,
+        paths: row.paths,
+        ...(keep && { values: keptValues(outcomeValue(l.outcome), outcomeValue(r.outcome), l.input) }),
+      }
     }
   }
 
@@ -141,6 +180,34 @@ function missingStage(name: string, [ran, stopped]: [Trace, Trace]): FirstDiverg
     detail: `Stage ${name} ran under ${ran.variant} only while no stage before it differs${reason}.`,
     paths: [],
   }
+}
+
+/**
+ * The values of a divergence, parsed from their canonical JSON; one too long to keep whole is kept as
+ * the start of its JSON (a string), and a side that has no value (a probe taken under one variant) as undefined.
+ */
+function keptValues(
+  left: CapturedValue | undefined,
+  right: CapturedValue | undefined,
+  input?: CapturedValue,
+): DivergenceValues {
+  let clipped = false
+  const keep = (value: CapturedValue | undefined): unknown => {
+    if (value === undefined) return undefined
+    if (value.json.length <= MAX_KEPT_VALUE_CHARS) {
+      try {
+        return JSON.parse(value.json)
+      } catch {
+        // Not JSON (a trace written by hand): kept as text below.
+      }
+    }
+    clipped ||= value.json.length > MAX_KEPT_VALUE_CHARS
+    return clipValue(value.json, 2000)
+  }
+  const values: DivergenceValues = { left: keep(left), right: keep(right), clipped: false }
+  if (input !== undefined) values.input = keep(input)
+  values.clipped = clipped
+  return values
 }
 
 function describer(

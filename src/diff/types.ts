@@ -35,6 +35,23 @@ export interface StageComparison {
   paths?: ChangedPath[]
 }
 
+/**
+ * The values where a divergence shows, for side-by-side views (the HTML report's visual diff): the
+ * culprit's input and both outputs (or both values of the differing probe), or both inputs of an entry
+ * stage, or both outbound call lists. Canonical JSON values (see recording/canonical.ts); a value whose
+ * JSON exceeds {@link MAX_KEPT_VALUE_CHARS} is kept as the start of its JSON, with `clipped` set.
+ */
+export interface DivergenceValues {
+  /** The input both variants agreed on (a culprit stage only). */
+  input?: unknown
+  left: unknown
+  right: unknown
+  clipped: boolean
+}
+
+/** The largest canonical JSON, in characters, kept whole in {@link DivergenceValues}. */
+export const MAX_KEPT_VALUE_CHARS = 256 * 1024
+
 export type Divergence =
   | { kind: 'none'; stagesCompared: number }
   | {
@@ -47,6 +64,7 @@ export type Divergence =
       paths: ChangedPath[]
       /** Later stages that only carry the divergence. */
       propagatedTo: string[]
+      values?: DivergenceValues
     }
   | {
       kind: 'external'
@@ -57,6 +75,7 @@ export type Divergence =
       detail: string
       paths: ChangedPath[]
       propagatedTo: string[]
+      values?: DivergenceValues
     }
 
 /** The whole comparison of two traces of the same recording. */

@@ -32,6 +32,8 @@ export interface RunScenarioOptions {
   output?: NodeJS.WritableStream
   /** Working directory used to print short paths in replay keys. */
   cwd?: string
+  /** Keep the values where each divergence shows (`divergence.values`), for the HTML report. */
+  keepValues?: boolean
 }
 
 interface Loaded {
@@ -103,7 +105,7 @@ export async function runScenario(
         recordingId: entry.recording.id,
         source: { file: relative(cwd, entry.file), line: entry.line },
         route: inboundRoute(entry.recording.inbound.request),
-        result: resultOf(left, right, isolations),
+        result: resultOf(left, right, isolations, options.keepValues === true),
         replayKey: `parallax replay ${relative(cwd, scenario.file)} --recording ${entry.recording.id} --variants ${leftName},${rightName} --seed ${seed}`,
       }
       outcomes.push(outcome)
@@ -159,11 +161,16 @@ function selectIds(loaded: Loaded[], ids: string[], scenario: ResolvedScenario):
   return loaded.filter((entry) => ids.includes(entry.recording.id))
 }
 
-function resultOf(left: Trace, right: Trace, isolations: [Isolation, Isolation]): RecordingResult {
+function resultOf(
+  left: Trace,
+  right: Trace,
+  isolations: [Isolation, Isolation],
+  keepValues: boolean,
+): RecordingResult {
   const runs: [VariantRun, VariantRun] = [variantRun(left, isolations[0]), variantRun(right, isolations[1])]
   const failed = left.failure ? left : right.failure ? right : undefined
   if (failed?.failure) return { kind: 'failed', variant: failed.variant, error: failed.failure, runs }
-  return { kind: 'compared', comparison: compareTraces(left, right), runs }
+  return { kind: 'compared', comparison: compareTraces(left, right, { keepValues }), runs }
 }
 
 function variantRun(trace: Trace, isolation: Isolation): VariantRun {
