@@ -2,13 +2,23 @@
  * Comparing two traces of one recording stage by stage, by the culprit rule (DESIGN.md, "The culprit
  * rule"): checkpoints are walked in execution order (a stage's input, its probes, its outbound calls,
  * its outcome); equal digests are skipped without parsing; only the stages where a divergence enters are
- * parsed and diffed.
+ * parsed and diffed. With noise rules, values whose digests differ are parsed and compared under the
+ * rules (apply-noise.ts), so a difference only in noise is no divergence.
  */
 import type { CapturedValue, StageTrace, Trace } from '../pipeline/types.ts'
 import { ParallaxError } from '../recording/errors.ts'
+import { createNoisyComparer } from './apply-noise.ts'
 import { clipValue } from './clip-value.ts'
 import type { DiffJsonOptions } from './compute-delta.ts'
-import { type DescribeValue, diffCaptured, diffOutcomes, outcomeValue, sameOutcome } from './diff-captured.ts'
+import {
+  type DescribeValue,
+  diffOutcomes,
+  exactComparer,
+  outcomeValue,
+  sameOutcome,
+  type ValueComparer,
+} from './diff-captured.ts'
+import type { CompiledNoise } from './noise-rules.ts'
 import { describeOutbound, sameOutbound } from './outbound-calls.ts'
 import { pairStages } from './pair-stages.ts'
 import { diffProbe, firstDifferingProbe } from './probe-checkpoints.ts'
@@ -28,6 +38,11 @@ export interface CompareOptions extends DiffJsonOptions {
    * views. Off by default: it parses the whole diverging value, where the diff parses only what differs.
    */
   keepValues?: boolean
+  /**
+   * Noise rules (compileNoiseRules): values that differ only where they allow count as equal, changed
+   * paths leave out what they hide, and `comparison.noise` says how much each rule hid.
+   */
+  noise?: CompiledNoise | undefined
 }
 
 /** The first divergence found, before `propagatedTo` is known. */
@@ -59,6 +74,10 @@ type FirstDivergence =
 export function compareTraces(left: Trace, right: Trace, options: CompareOptions = {}): Comparison {
   const keep = options.keepValues === true
   checkComparable(left, right)
+  const noisy = options.noise && (options.noise.rules.length > 0 || options.noise.identityKeys)
+  const identity = options.noise?.identityKeys ?? options.identityKeys
+  const noiseComparer = noisy ? createNoisyComparer(options.noise!) : undefined
+  const comparer: ValueComparer = noiseComparer ?? exactComparer(identity ? { identityKeys: identity } : {})
   const variants: [string, string] = [left.variant, right.variant]
   const stages: StageComparison[] = []
   const propagatedTo: string[] = []
@@ -72,8 +91,8 @@ export function compareTraces(left: Trace, right: Trace, options: CompareOptions
     }
     const l = pair.left
     const r = pair.right
-    const inputEqual = l.input.digest === r.input.digest
-    const outputEqual = sameOutcome(l.outcome, r.outcome)
+    const inputEqual = comparer.same(l.input, r.input, describer('input', l, variants))
+    const outputEqual = sameOutcome(l.outcome, r.outcome, comparer, describer('output', l, variants))
     const row: StageComparison = { name: pair.name, verdict: 'equal', inputEqual, outputEqual }
     stages.push(row)
 
@@ -86,7 +105,7 @@ export function compareTraces(left: Trace, right: Trace, options: CompareOptions
       row.verdict = 'entry'
       row.paths = outputEqual
         ? []
-        : diffOutcomes(l.outcome, r.outcome, describer('output', l, variants), options)
+        : diffOutcomes(l.outcome, r.outcome, describer('output', l, variants), comparer)
       first = {
         kind: 'external',
         source: 'input',
@@ -95,13 +114,13 @@ export function compareTraces(left: Trace, right: Trace, options: CompareOptions
           `Stage ${pair.name} received a different input under ${variants[0]} and ${variants[1]} while no ` +
           'stage before it differs: the difference comes from outside the pipeline (configuration, ' +
           'environment, or the request as each variant sees it).',
-        paths: diffCaptured(l.input, r.input, describer('input', l, variants), options),
+        paths: comparer.diff(l.input, r.input, describer('input', l, variants)),
         ...(keep && { values: keptValues(l.input, r.input) }),
       }
       continue
     }
 
-    const probe = firstDifferingProbe(pair.name, l.probes, r.probes)
+    const probe = firstDifferingProbe(pair.name, l.probes, r.probes, comparer)
     const outboundEqual = sameOutbound(l.outbound, r.outbound)
     if (!probe && outboundEqual && outputEqual) continue
 
@@ -109,7 +128,7 @@ export function compareTraces(left: Trace, right: Trace, options: CompareOptions
     row.verdict = 'culprit'
     row.paths = outputEqual
       ? []
-      : diffOutcomes(l.outcome, r.outcome, describer('output', l, variants), options)
+      : diffOutcomes(l.outcome, r.outcome, describer('output', l, variants), comparer)
     if (probe) {
       const describe: DescribeValue = (side) =>
         `probe ${probe.name} under ${side === 'left' ? variants[0] : variants[1]}`
@@ -119,7 +138,7 @@ export function compareTraces(left: Trace, right: Trace, options: CompareOptions
         verdict: 'culprit',
         inputEqual: true,
         outputEqual: false,
-        paths: diffProbe(probe, describe, options),
+        paths: diffProbe(probe, describe, comparer),
       }
       stages.push(probeRow)
       // The stage is the culprit; the probe locates the divergence inside it. Show the output's paths when
@@ -150,13 +169,15 @@ export function compareTraces(left: Trace, right: Trace, options: CompareOptions
     }
   }
 
-  return {
+  const comparison: Comparison = {
     recordingId: left.recordingId,
     pipeline: left.pipeline,
     variants,
     stages,
     divergence: divergenceOf(first, propagatedTo, stages),
   }
+  if (noiseComparer) comparison.noise = noiseComparer.hidden()
+  return comparison
 }
 
 function divergenceOf(

@@ -13,11 +13,39 @@ import type { ChangedPath } from './types.ts'
 export type DescribeValue = (side: 'left' | 'right') => string
 
 /**
- * True when two stage outcomes are the same: same kind (ok or error) and same value digest.
- * @example sameOutcome(left.outcome, right.outcome)
+ * How two captured values are compared: exactly (equal digests; see {@link exactComparer}) or under
+ * noise rules (apply-noise.ts).
+ * @example if (!comparer.same(l.input, r.input, describe)) paths = comparer.diff(l.input, r.input, describe)
  */
-export function sameOutcome(left: StageOutcome, right: StageOutcome): boolean {
-  return left.kind === right.kind && outcomeValue(left).digest === outcomeValue(right).digest
+export interface ValueComparer {
+  /** True when the values count as equal. */
+  same(left: CapturedValue, right: CapturedValue, describe: DescribeValue): boolean
+  /** The changed paths (empty exactly when `same`). */
+  diff(left: CapturedValue, right: CapturedValue, describe: DescribeValue): ChangedPath[]
+}
+
+/**
+ * Compares captured values exactly: equal digests, and {@link diffCaptured} for the paths.
+ * @example exactComparer({ identityKeys: ['docId'] }).same(a, b, describe)
+ */
+export function exactComparer(options: DiffJsonOptions = {}): ValueComparer {
+  return {
+    same: (left, right) => left.digest === right.digest,
+    diff: (left, right, describe) => diffCaptured(left, right, describe, options),
+  }
+}
+
+/**
+ * True when two stage outcomes are the same: same kind (ok or error) and equal values.
+ * @example sameOutcome(left.outcome, right.outcome, exactComparer(), describe)
+ */
+export function sameOutcome(
+  left: StageOutcome,
+  right: StageOutcome,
+  comparer: ValueComparer,
+  describe: DescribeValue,
+): boolean {
+  return left.kind === right.kind && comparer.same(outcomeValue(left), outcomeValue(right), describe)
 }
 
 /**
@@ -73,17 +101,17 @@ export function diffCaptured(
 /**
  * The changed paths between two outcomes. An error against a normal output is one replace of `$` (the
  * encoded error against the output), not a key-by-key diff of two unrelated shapes.
- * @example diffOutcomes({ kind: 'ok', output }, { kind: 'error', error, message }, describe) // [{ op: 'replace', path: '$', … }]
+ * @example diffOutcomes({ kind: 'ok', output }, { kind: 'error', error, message }, describe, exactComparer()) // [{ op: 'replace', path: '$', … }]
  */
 export function diffOutcomes(
   left: StageOutcome,
   right: StageOutcome,
   describe: DescribeValue,
-  options: DiffJsonOptions = {},
+  comparer: ValueComparer,
 ): ChangedPath[] {
   const leftValue = outcomeValue(left)
   const rightValue = outcomeValue(right)
-  if (left.kind === right.kind) return diffCaptured(leftValue, rightValue, describe, options)
+  if (left.kind === right.kind) return comparer.diff(leftValue, rightValue, describe)
   return [
     {
       op: 'replace',

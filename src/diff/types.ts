@@ -85,4 +85,13 @@ export interface Comparison {
   variants: [left: string, right: string]
   stages: StageComparison[]
   divergence: Divergence
+  /** With noise rules: how many changes each rule hid in this comparison (0 included, so none hides silently). */
+  noise?: NoiseCount[]
+}
+
+/** How many changes one noise rule hid. */
+export interface NoiseCount {
+  /** The rule as reports name it, e.g. `ignore **.timestamp`. */
+  rule: string
+  hidden: number
 }

@@ -1,0 +1,349 @@
+/**
+ * Noise rules: what a comparison may ignore because it differs between any two runs (a request id, a
+ * timestamp, the order of a set), declared in a scenario or on the command line. Each rule is checked
+ * when it is loaded (a bad path or regular expression is rejected with where it was written) and counts
+ * the differences it hid, so a rule never hides a bug silently.
+ *
+ * Masks run on V8's linear-time regular expression engine: a pattern that could backtrack
+ * super-linearly (backreferences, lookarounds) is rejected, and every other one runs in time linear in
+ * the text, whatever the text (see docs/decisions/0005-noise-rules.md).
+ */
+import { setFlagsFromString } from 'node:v8'
+import { z } from 'zod'
+import { ParallaxError } from '../recording/errors.ts'
+import { compilePathPattern, type PathPattern } from './path-pattern.ts'
+
+/**
+ * Noise rules as written in a scenario's `noise` (or built from CLI flags).
+ * @example
+ * const noise: NoiseRules = {
+ *   ignore: ['$.meta.requestId', '**.timestamp'],
+ *   masks: [{ name: 'uuid', pattern: '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', flags: 'i' }],
+ *   tolerance: [{ path: '**.score', absolute: 0.001 }],
+ *   unordered: ['$.tags'],
+ *   identityKeys: ['docId'],
+ *   headers: { deny: ['date', 'x-request-id'] },
+ * }
+ */
+export interface NoiseRules {
+  /** Paths whose differences are ignored, with everything under them (`$.meta.requestId`, `**.timestamp`). */
+  ignore?: string[] | undefined
+  /** Each match of `pattern` in a string (under `paths`, default everywhere) reads as `<name>` on both sides. */
+  masks?: Array<{
+    name?: string | undefined
+    pattern: string
+    flags?: string | undefined
+    paths?: string[] | undefined
+  }>
+  /** Numbers at `path` (default everywhere) are equal within `absolute` or within `relative` (0.01 = 1%). */
+  tolerance?: Array<{
+    path?: string | undefined
+    absolute?: number | undefined
+    relative?: number | undefined
+  }>
+  /** Arrays compared as multisets: order ignored, repeats counted. Changed paths then index their sorted items. */
+  unordered?: string[] | undefined
+  /** Fields that identify an item of any array (jsondiffpatch's objectHash), tried before `id`, `key`, `name`, `uuid`. */
+  identityKeys?: string[] | undefined
+  /** Header names (any case) under a `headers` key, as HTTP outputs hold them: only `allow`ed ones, never `deny`ed ones. */
+  headers?: { allow?: string[] | undefined; deny?: string[] | undefined } | undefined
+}
+
+/** The schema of {@link NoiseRules}: unknown keys are mistakes (a misspelt `ignor` would hide nothing). */
+export const noiseRulesSchema = z.strictObject({
+  ignore: z.array(z.string()).optional(),
+  masks: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1).optional(),
+        pattern: z.string().min(1),
+        flags: z.string().optional(),
+        paths: z.array(z.string()).optional(),
+      }),
+    )
+    .optional(),
+  tolerance: z
+    .array(
+      z
+        .strictObject({
+          path: z.string().optional(),
+          absolute: z.number().nonnegative().optional(),
+          relative: z.number().nonnegative().optional(),
+        })
+        .refine((rule) => rule.absolute !== undefined || rule.relative !== undefined, {
+          message: 'set absolute or relative (or both)',
+        }),
+    )
+    .optional(),
+  unordered: z.array(z.string()).optional(),
+  identityKeys: z.array(z.string().min(1)).optional(),
+  headers: z
+    .strictObject({ allow: z.array(z.string()).optional(), deny: z.array(z.string()).optional() })
+    .optional(),
+})
+
+/** What one compiled rule does; `label` names it in reports, e.g. `ignore **.timestamp`. */
+export type NoiseRule =
+  | { kind: 'ignore'; label: string; path: PathPattern }
+  | { kind: 'mask'; label: string; name: string; regex: RegExp; paths: PathPattern[] }
+  | { kind: 'tolerance'; label: string; path: PathPattern; absolute: number; relative: number }
+  | { kind: 'unordered'; label: string; path: PathPattern }
+  | { kind: 'headers'; label: string; allow?: ReadonlySet<string>; deny: ReadonlySet<string> }
+
+/**
+ * Rules ready to apply, in the order they are tried. Empty rules compare exactly.
+ * @example const noise = compileNoiseRules({ ignore: ['**.timestamp'] }, 'scenarios/copilot.ts noise')
+ */
+export interface CompiledNoise {
+  rules: NoiseRule[]
+  /** From `identityKeys`, then the defaults: passed to the diff. */
+  identityKeys?: readonly string[]
+}
+
+/** The flags a mask may use (`g` is always on; `y`, `d` and `v` make no sense for a mask). */
+const MASK_FLAGS = /^[imsu]*$/
+
+let linearEngine: boolean | undefined
+/** V8's flag for the linear-time engine. */
+const LINEAR_FLAG = 'l'
+
+/**
+ * Checks and compiles noise rules; throws PARALLAX_USAGE naming `where` and the rule's place in it.
+ * @example compileNoiseRules({ masks: [{ pattern: '(a+)+$' }] }, '--mask') // fine: runs in linear time
+ */
+export function compileNoiseRules(rules: unknown, where: string): CompiledNoise {
+  const parsed = noiseRulesSchema.safeParse(rules ?? {})
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!
+    const at = issue.path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('')
+    throw new ParallaxError('PARALLAX_USAGE', `Invalid noise rules at ${where}${at}: ${issue.message}.`, {
+      hint: 'Noise rules take ignore, masks, tolerance, unordered, identityKeys and headers (see docs/noise-rules.md).',
+    })
+  }
+  const input = parsed.data
+  const compiled: NoiseRule[] = []
+  for (const [index, unordered] of (input.unordered ?? []).entries()) {
+    compiled.push({
+      kind: 'unordered',
+      label: `unordered ${unordered}`,
+      path: compilePathPattern(unordered, `${where}.unordered[${index}]`),
+    })
+  }
+  for (const [index, mask] of (input.masks ?? []).entries()) {
+    const at = `${where}.masks[${index}]`
+    const name = mask.name ?? `mask${index + 1}`
+    compiled.push({
+      kind: 'mask',
+      label: `mask ${name} /${mask.pattern}/${mask.flags ?? ''}`,
+      name,
+      regex: compileMask(mask.pattern, mask.flags ?? '', at),
+      paths: (mask.paths ?? ['$']).map((path, p) => compilePathPattern(path, `${at}.paths[${p}]`)),
+    })
+  }
+  for (const [index, ignore] of (input.ignore ?? []).entries()) {
+    compiled.push({
+      kind: 'ignore',
+      label: `ignore ${ignore}`,
+      path: compilePathPattern(ignore, `${where}.ignore[${index}]`),
+    })
+  }
+  for (const [index, tolerance] of (input.tolerance ?? []).entries()) {
+    const path = tolerance.path ?? '**'
+    const bounds = [
+      tolerance.absolute === undefined ? '' : `±${tolerance.absolute}`,
+      tolerance.relative === undefined ? '' : `±${tolerance.relative * 100}%`,
+    ].filter(Boolean)
+    compiled.push({
+      kind: 'tolerance',
+      label: `tolerance ${path} ${bounds.join(' or ')}`,
+      path: compilePathPattern(path, `${where}.tolerance[${index}].path`),
+      absolute: tolerance.absolute ?? 0,
+      relative: tolerance.relative ?? 0,
+    })
+  }
+  if (input.headers !== undefined) {
+    const lower = (names: string[] | undefined) => new Set((names ?? []).map((name) => name.toLowerCase()))
+    const label = [
+      input.headers.allow ? `allow ${input.headers.allow.join(', ')}` : '',
+      input.headers.deny ? `deny ${input.headers.deny.join(', ')}` : '',
+    ].filter(Boolean)
+    compiled.push({
+      kind: 'headers',
+      label: `headers ${label.join('; ')}`,
+      ...(input.headers.allow && { allow: lower(input.headers.allow) }),
+      deny: lower(input.headers.deny),
+    })
+  }
+  const noise: CompiledNoise = { rules: compiled }
+  if (input.identityKeys !== undefined)
+    noise.identityKeys = [...input.identityKeys, 'id', 'key', 'name', 'uuid']
+  return noise
+}
+
+/**
+ * Merges rule sets (a scenario's and the command line's), in order.
+ * @example mergeNoise(scenarioNoise, cliNoise)
+ */
+export function mergeNoise(...sets: ReadonlyArray<CompiledNoise | undefined>): CompiledNoise {
+  const rules = sets.flatMap((set) => set?.rules ?? [])
+  const keys = sets.flatMap((set) => set?.identityKeys ?? [])
+  const merged: CompiledNoise = { rules }
+  if (keys.length > 0) merged.identityKeys = [...new Set(keys)]
+  return merged
+}
+
+function compileMask(pattern: string, flags: string, where: string): RegExp {
+  const invalid = (reason: string, hint: string) =>
+    new ParallaxError('PARALLAX_USAGE', `Invalid mask /${pattern}/${flags} at ${where}: ${reason}.`, { hint })
+  if (!MASK_FLAGS.test(flags)) {
+    throw invalid(`flags ${JSON.stringify(flags)} are not allowed`, 'Masks take the flags i, m, s and u.')
+  }
+  enableLinearEngine()
+  try {
+    new RegExp(pattern, flags)
+  } catch (error) {
+    throw invalid(
+      (error as Error).message.replace(/^Invalid regular expression: /, ''),
+      'Fix the regular expression.',
+    )
+  }
+  // The linear-time engine has no `i`: spell each ASCII letter in both cases instead.
+  const source = flags.includes('i') ? bothCases(pattern) : pattern
+  let regex: RegExp
+  try {
+    regex = new RegExp(source, `${flags.replace('i', '')}g${LINEAR_FLAG}`)
+  } catch {
+    throw invalid(
+      'it cannot run in linear time (backreferences, lookarounds and large counted repetitions such as a{1000} are not supported: they can take exponential time on hostile text)',
+      'Rewrite it without backreferences (\\1) and lookarounds ((?=…), (?<=…)), with small counts: a mask only needs to find the text to replace.',
+    )
+  }
+  if (regex.test('')) {
+    throw invalid(
+      'it matches the empty string',
+      'A mask must match at least one character, e.g. [0-9]+ not [0-9]*.',
+    )
+  }
+  return regex
+}
+
+/**
+ * The pattern with every ASCII letter matching both cases (`a` → `[aA]`, `[a-f]` → `[a-fA-F]`), for
+ * engines without the `i` flag. Escapes (`\u00e9`, `\p{L}`, `\d`) and group names are left as written.
+ * @example bothCases('id-[a-f]+') // '[iI][dD]-[a-fA-F]+'
+ */
+export function bothCases(pattern: string): string {
+  let out = ''
+  let at = 0
+  while (at < pattern.length) {
+    const char = pattern[at]!
+    if (char === '\\') {
+      const end = escapeEnd(pattern, at)
+      out += pattern.slice(at, end)
+      at = end
+    } else if (char === '[') {
+      const { text, end } = classBothCases(pattern, at)
+      out += text
+      at = end
+    } else if (pattern.startsWith('(?<', at) && pattern[at + 3] !== '=' && pattern[at + 3] !== '!') {
+      const end = pattern.indexOf('>', at)
+      out += pattern.slice(at, end === -1 ? pattern.length : end + 1)
+      at = end === -1 ? pattern.length : end + 1
+    } else {
+      const other = otherCase(char)
+      out += other === undefined ? char : `[${char}${other}]`
+      at++
+    }
+  }
+  return out
+}
+
+/** Where the escape starting at `at` (a backslash) ends. */
+function escapeEnd(pattern: string, at: number): number {
+  const kind = pattern[at + 1]
+  if ((kind === 'u' || kind === 'p' || kind === 'P') && pattern[at + 2] === '{') {
+    const close = pattern.indexOf('}', at)
+    return close === -1 ? pattern.length : close + 1
+  }
+  if (kind === 'u') return Math.min(pattern.length, at + 6)
+  if (kind === 'x') return Math.min(pattern.length, at + 4)
+  if (kind === 'c') return Math.min(pattern.length, at + 3)
+  if (kind === 'k' && pattern[at + 2] === '<') {
+    const close = pattern.indexOf('>', at)
+    return close === -1 ? pattern.length : close + 1
+  }
+  return Math.min(pattern.length, at + 2)
+}
+
+/** A character class starting at `at`, with the other case of its ASCII letters and letter ranges added. */
+function classBothCases(pattern: string, at: number): { text: string; end: number } {
+  let i = at + 1
+  if (pattern[i] === '^') i++
+  if (pattern[i] === ']') i++
+  const extra: string[] = []
+  while (i < pattern.length && pattern[i] !== ']') {
+    if (pattern[i] === '\\') {
+      i = escapeEnd(pattern, i)
+      continue
+    }
+    const from = pattern[i]!
+    if (
+      pattern[i + 1] === '-' &&
+      pattern[i + 2] !== undefined &&
+      pattern[i + 2] !== ']' &&
+      pattern[i + 2] !== '\\'
+    ) {
+      extra.push(...otherCaseRanges(from, pattern[i + 2]!))
+      i += 3
+      continue
+    }
+    const other = otherCase(from)
+    if (other !== undefined) extra.push(other)
+    i++
+  }
+  const end = Math.min(pattern.length, i + 1)
+  const body = pattern.slice(at, i)
+  return { text: `${body}${extra.join('')}${pattern.slice(i, end)}`, end }
+}
+
+function otherCase(char: string): string | undefined {
+  if (char >= 'a' && char <= 'z') return char.toUpperCase()
+  if (char >= 'A' && char <= 'Z') return char.toLowerCase()
+  return undefined
+}
+
+/** The ranges of the other case covering the letters of `from-to`. */
+function otherCaseRanges(from: string, to: string): string[] {
+  const ranges: string[] = []
+  for (const [low, high, shift] of [
+    ['a', 'z', -32],
+    ['A', 'Z', 32],
+  ] as const) {
+    const start = Math.max(from.charCodeAt(0), low.charCodeAt(0))
+    const end = Math.min(to.charCodeAt(0), high.charCodeAt(0))
+    if (start <= end) ranges.push(`${String.fromCharCode(start + shift)}-${String.fromCharCode(end + shift)}`)
+  }
+  return ranges
+}
+
+/**
+ * Turns on V8's linear-time regular expression engine (the `l` flag) once per process. It is a V8 flag
+ * set at run time: harmless to everything else, which keeps the backtracking engine.
+ */
+function enableLinearEngine(): void {
+  if (linearEngine) return
+  setFlagsFromString('--enable-experimental-regexp-engine')
+  try {
+    // Through a variable: a literal /a/l would be a syntax error of the whole module where `l` is unknown.
+    new RegExp('a', LINEAR_FLAG)
+    linearEngine = true
+  } catch {
+    throw new ParallaxError(
+      'PARALLAX_USAGE',
+      'Failed to compile a mask: this Node.js has no linear-time regular expressions.',
+      {
+        hint: 'Run parallax on Node.js 22 or later (npm run and npx use the project’s pinned Node 24).',
+      },
+    )
+  }
+}
