@@ -1,9 +1,28 @@
 /**
- * The diff layer: comparing two traces by the culprit rule and diffing JSON values into changed paths.
+ * The diff layer: comparing two traces by the culprit rule, diffing JSON values into changed paths, and
+ * the noise rules that say what may differ without counting.
  */
+export { diffUnderNoise, type NoisyDiff } from './apply-noise.ts'
 export { clipValue } from './clip-value.ts'
-export { compareTraces } from './compare-traces.ts'
+export { type CompareOptions, compareTraces } from './compare-traces.ts'
 export type { DiffJsonOptions } from './diff-values.ts'
 export { diffJson } from './diff-values.ts'
 export { flattenDelta } from './flatten-delta.ts'
-export type { ChangedPath, Comparison, Divergence, StageComparison, StageVerdict } from './types.ts'
+export {
+  type CompiledNoise,
+  compileNoiseRules,
+  mergeNoise,
+  type NoiseRules,
+  noiseRulesSchema,
+} from './noise-rules.ts'
+export { compilePathPattern, type PathPattern, parsePath } from './path-pattern.ts'
+export type {
+  ChangedPath,
+  Comparison,
+  Divergence,
+  DivergenceValues,
+  NoiseCount,
+  StageComparison,
+  StageVerdict,
+} from './types.ts'
+export { MAX_KEPT_VALUE_CHARS } from './types.ts'

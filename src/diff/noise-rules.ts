@@ -4,9 +4,9 @@
  * when it is loaded (a bad path or regular expression is rejected with where it was written) and counts
  * the differences it hid, so a rule never hides a bug silently.
  *
- * Masks run on V8's linear-time regular expression engine: a pattern that could backtrack
- * super-linearly (backreferences, lookarounds) is rejected, and every other one runs in time linear in
- * the text, whatever the text (see docs/decisions/0005-noise-rules.md).
+ * Masks are bounded by V8's linear-time regular expression engine: a pattern it cannot run
+ * (backreferences, lookaheads) is rejected; the others run on the usual engine and, on a text that
+ * makes them backtrack past V8's limit, finish on the linear one (see docs/decisions/0005-noise-rules.md).
  */
 import { setFlagsFromString } from 'node:v8'
 import { z } from 'zod'
@@ -108,15 +108,27 @@ let linearEngine: boolean | undefined
 const LINEAR_FLAG = 'l'
 
 /**
- * Checks and compiles noise rules; throws PARALLAX_USAGE naming `where` and the rule's place in it.
- * @example compileNoiseRules({ masks: [{ pattern: '(a+)+$' }] }, '--mask') // fine: runs in linear time
+ * Names the place of a rule for error messages, from its path in the rules (`['masks', 1, 'pattern']`).
+ * A string `where` names it `<where>.masks[1].pattern`.
  */
-export function compileNoiseRules(rules: unknown, where: string): CompiledNoise {
+export type NoiseLocator = (path: ReadonlyArray<string | number>) => string
+
+/**
+ * Checks and compiles noise rules; throws PARALLAX_USAGE naming where the bad rule was written.
+ * @example compileNoiseRules({ masks: [{ pattern: '(a+)+$' }] }, 'scenarios/api.ts noise') // fine: runs in linear time
+ */
+export function compileNoiseRules(rules: unknown, location: string | NoiseLocator): CompiledNoise {
+  const locate: NoiseLocator =
+    typeof location === 'string'
+      ? (path) =>
+          `${location}${path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${key}`)).join('')}`
+      : location
+  const where = (...path: Array<string | number>) => locate(path)
   const parsed = noiseRulesSchema.safeParse(rules ?? {})
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
-    const at = issue.path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('')
-    throw new ParallaxError('PARALLAX_USAGE', `Invalid noise rules at ${where}${at}: ${issue.message}.`, {
+    const at = locate(issue.path.map((key) => (typeof key === 'number' ? key : String(key))))
+    throw new ParallaxError('PARALLAX_USAGE', `Invalid noise rules at ${at}: ${issue.message}.`, {
       hint: 'Noise rules take ignore, masks, tolerance, unordered, identityKeys and headers (see docs/noise-rules.md).',
     })
   }
@@ -126,25 +138,27 @@ export function compileNoiseRules(rules: unknown, where: string): CompiledNoise 
     compiled.push({
       kind: 'unordered',
       label: `unordered ${unordered}`,
-      path: compilePathPattern(unordered, `${where}.unordered[${index}]`),
+      path: compilePathPattern(unordered, where('unordered', index)),
     })
   }
   for (const [index, mask] of (input.masks ?? []).entries()) {
-    const at = `${where}.masks[${index}]`
+    const at = where('masks', index)
     const name = mask.name ?? `mask${index + 1}`
     compiled.push({
       kind: 'mask',
       label: `mask ${name} /${mask.pattern}/${mask.flags ?? ''}`,
       name,
       regex: compileMask(mask.pattern, mask.flags ?? '', at),
-      paths: (mask.paths ?? ['$']).map((path, p) => compilePathPattern(path, `${at}.paths[${p}]`)),
+      paths: (mask.paths ?? ['$']).map((path, p) =>
+        compilePathPattern(path, where('masks', index, 'paths', p)),
+      ),
     })
   }
   for (const [index, ignore] of (input.ignore ?? []).entries()) {
     compiled.push({
       kind: 'ignore',
       label: `ignore ${ignore}`,
-      path: compilePathPattern(ignore, `${where}.ignore[${index}]`),
+      path: compilePathPattern(ignore, where('ignore', index)),
     })
   }
   for (const [index, tolerance] of (input.tolerance ?? []).entries()) {
@@ -156,7 +170,7 @@ export function compileNoiseRules(rules: unknown, where: string): CompiledNoise 
     compiled.push({
       kind: 'tolerance',
       label: `tolerance ${path} ${bounds.join(' or ')}`,
-      path: compilePathPattern(path, `${where}.tolerance[${index}].path`),
+      path: compilePathPattern(path, where('tolerance', index, 'path')),
       absolute: tolerance.absolute ?? 0,
       relative: tolerance.relative ?? 0,
     })
@@ -209,15 +223,16 @@ function compileMask(pattern: string, flags: string, where: string): RegExp {
   }
   // The linear-time engine has no `i`: spell each ASCII letter in both cases instead.
   const source = flags.includes('i') ? bothCases(pattern) : pattern
-  let regex: RegExp
   try {
-    regex = new RegExp(source, `${flags.replace('i', '')}g${LINEAR_FLAG}`)
+    new RegExp(source, `${flags.replace('i', '')}${LINEAR_FLAG}`)
   } catch {
     throw invalid(
-      'it cannot run in linear time (backreferences, lookarounds and large counted repetitions such as a{1000} are not supported: they can take exponential time on hostile text)',
-      'Rewrite it without backreferences (\\1) and lookarounds ((?=…), (?<=…)), with small counts: a mask only needs to find the text to replace.',
+      'it cannot run in linear time (backreferences, lookaheads and large counted repetitions such as a{1000} are not supported: they can take exponential time on hostile text)',
+      'Rewrite it without backreferences (\\1) and lookaheads ((?=…), (?!…)), with small counts: a mask only needs to find the text to replace.',
     )
   }
+  // The usual engine, fast on ordinary text; past V8's backtrack limit it reruns on the linear one.
+  const regex = new RegExp(source, `${flags.replace('i', '')}g`)
   if (regex.test('')) {
     throw invalid(
       'it matches the empty string',
@@ -327,12 +342,15 @@ function otherCaseRanges(from: string, to: string): string[] {
 }
 
 /**
- * Turns on V8's linear-time regular expression engine (the `l` flag) once per process. It is a V8 flag
- * set at run time: harmless to everything else, which keeps the backtracking engine.
+ * Turns on V8's linear-time regular expression engine once per process: the `l` flag (which tells
+ * whether a pattern can run on it) and the fallback to it of any regular expression that backtracks
+ * past V8's limit (50,000 backtracks). V8 flags set at run time: every other regular expression keeps
+ * its results, and one that would backtrack without end finishes in linear time instead.
  */
 function enableLinearEngine(): void {
   if (linearEngine) return
   setFlagsFromString('--enable-experimental-regexp-engine')
+  setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks')
   try {
     // Through a variable: a literal /a/l would be a syntax error of the whole module where `l` is unknown.
     new RegExp('a', LINEAR_FLAG)

@@ -6,7 +6,7 @@
 import type { ChangedPath, Divergence, StageComparison } from '../diff/types.ts'
 import type { SerializedError } from '../recording/errors.ts'
 import { type CulpritCount, countCulprits, type RecordingStatus, statusOf } from './outcome-status.ts'
-import type { RecordingOutcome, ReplayRun, VariantRun } from './types.ts'
+import type { NoiseTotal, RecordingOutcome, ReplayRun, VariantRun } from './types.ts'
 
 /** The `format` field of the JSON report. */
 export const REPLAY_RESULT_FORMAT = 'parallax-replay-result'
@@ -52,7 +52,7 @@ export interface JsonReplayResult {
   scenario: string
   pipeline: string
   variants: [string, string]
-  summary: ReplayRun['summary'] & { culprits: CulpritCount[] }
+  summary: ReplayRun['summary'] & { culprits: CulpritCount[]; noise?: NoiseTotal[] }
   recordings: JsonRecording[]
   loadErrors: JsonError[]
   /** Wall-clock durations, the only nondeterministic part with `durationMs`. */
@@ -87,6 +87,9 @@ export function toJsonResult(run: ReplayRun): JsonReplayResult {
         stage: c.stage,
         count: c.count,
       })),
+      ...(run.noise !== undefined && {
+        noise: run.noise.map((n) => ({ rule: n.rule, hidden: n.hidden, recordings: n.recordings })),
+      }),
     },
     recordings: run.recordings.map(jsonRecording),
     loadErrors: run.loadErrors.map(jsonError),

@@ -40,7 +40,7 @@ export function renderTerminal(run: ReplayRun, options: TerminalOptions): string
   for (const outcome of run.recordings)
     lines.push(...recordingLines(outcome, run, columns, { ...options, width }))
   if (run.loadErrors.length > 0) lines.push([], ...loadErrorLines(run.loadErrors, width))
-  lines.push([], ...culpritLines(run), summaryLine(run))
+  lines.push([], ...culpritLines(run), ...noiseLines(run), summaryLine(run))
   return paintLines(lines, { color: options.color, width })
 }
 
@@ -258,6 +258,26 @@ function culpritLines(run: ReplayRun): Line[] {
         span(
           '█'.repeat(Math.max(1, Math.round((c.count / top) * 20))),
           c.source === 'stage' ? 'red' : 'magenta',
+        ),
+      ],
+    ),
+  ]
+}
+
+/** What each noise rule hid, so a rule never hides a bug silently; a rule that hid nothing is dimmed. */
+function noiseLines(run: ReplayRun): Line[] {
+  if (run.noise === undefined || run.noise.length === 0) return []
+  return [
+    [span('Noise rules:', 'bold')],
+    ...run.noise.map(
+      (total): Line => [
+        '  ',
+        span(sanitizeText(total.rule), total.hidden > 0 ? 'bold' : 'dim'),
+        span(
+          total.hidden > 0
+            ? ` hid ${plural(total.hidden, 'change')} in ${plural(total.recordings, 'recording')}`
+            : ' hid nothing',
+          'dim',
         ),
       ],
     ),

@@ -39,5 +39,17 @@ export interface ReplayRun {
   /** Lines of recording files that failed to load; the other lines still ran. */
   loadErrors: SerializedError[]
   summary: { total: number; agree: number; diverge: number; failed: number; invalid: number }
+  /** With noise rules: what each hid over the run (rules that hid nothing included). */
+  noise?: NoiseTotal[]
   durationMs: number
+}
+
+/** What one noise rule hid over a run. */
+export interface NoiseTotal {
+  /** The rule as written, e.g. `ignore **.timestamp`. */
+  rule: string
+  /** Changes hidden, over all recordings. */
+  hidden: number
+  /** Recordings in which it hid something. */
+  recordings: number
 }

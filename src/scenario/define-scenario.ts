@@ -1,6 +1,7 @@
 /**
  * Scenario files: which pipeline, which recordings, which variants. The unit of a CI regression suite.
  */
+import { compileNoiseRules, type NoiseRules } from '../diff/noise-rules.ts'
 import { ParallaxError } from '../recording/errors.ts'
 import type { Variant } from '../replay/types.ts'
 
@@ -20,6 +21,11 @@ export interface ScenarioDefinition {
   seed?: number
   /** Hosts a replay may really reach (none by default: replay is offline). */
   allowHosts?: string[]
+  /**
+   * What may differ between the variants without counting as a divergence (see docs/noise-rules.md):
+   * ignored paths, masks, numeric tolerance, unordered arrays, identity keys, compared headers.
+   */
+  noise?: NoiseRules
 }
 
 export type Scenario = Readonly<ScenarioDefinition> & { readonly [SCENARIO]: true }
@@ -54,6 +60,8 @@ export function defineScenario(definition: ScenarioDefinition): Scenario {
   const recordings = [definition.recordings].flat()
   if (recordings.length === 0)
     throw invalid('it names no recordings', 'Set recordings to a folder such as "../recordings/api".')
+  // Checked now, so a bad rule fails where the scenario is defined, naming the rule.
+  compileNoiseRules(definition.noise, `scenario ${definition.name} noise`)
   return Object.freeze({ ...definition, [SCENARIO]: true as const })
 }
 

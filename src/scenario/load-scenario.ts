@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { type CompiledNoise, compileNoiseRules } from '../diff/noise-rules.ts'
 import { ParallaxError } from '../recording/errors.ts'
 import type { PipelineRef, Variant } from '../replay/types.ts'
 import { isScenario, type Scenario } from './define-scenario.ts'
@@ -18,6 +19,7 @@ export interface ResolvedScenario {
   compare: [string, string]
   seed: number
   allowHosts: string[]
+  noise: CompiledNoise
 }
 
 /**
@@ -75,5 +77,6 @@ export function resolveScenario(scenario: Scenario, file: string): ResolvedScena
     compare,
     seed: scenario.seed ?? 1,
     allowHosts: scenario.allowHosts ?? [],
+    noise: compileNoiseRules(scenario.noise, `${file} noise`),
   }
 }

@@ -3,7 +3,8 @@
  * compare the traces, and gather what the reporters render.
  */
 import { relative } from 'node:path'
-import { compareTraces } from '../diff/index.ts'
+import { type CompareOptions, type CompiledNoise, compareTraces, mergeNoise } from '../diff/index.ts'
+
 import type { Trace } from '../pipeline/types.ts'
 import { ParallaxError, serializeError } from '../recording/errors.ts'
 import { inboundRoute, loadRecordings } from '../recording/index.ts'
@@ -11,6 +12,7 @@ import type { Recording } from '../recording/types.ts'
 import { createReplayer } from '../replay/index.ts'
 import type { Isolation } from '../replay/types.ts'
 import {
+  type NoiseTotal,
   type RecordingOutcome,
   type RecordingResult,
   type RecordingStatus,
@@ -34,6 +36,8 @@ export interface RunScenarioOptions {
   cwd?: string
   /** Keep the values where each divergence shows (`divergence.values`), for the HTML report. */
   keepValues?: boolean
+  /** Noise rules added to the scenario's own (from the command line). */
+  noise?: CompiledNoise
 }
 
 interface Loaded {
@@ -68,6 +72,7 @@ export async function runScenario(
   }
   const variants = [pick(leftName), pick(rightName)]
   const seed = options.seed ?? scenario.seed
+  const noise = mergeNoise(scenario.noise, options.noise)
 
   const { loaded, loadErrors } = await loadAll(scenario.recordings)
   const selected = options.recordingIds ? selectIds(loaded, options.recordingIds, scenario) : loaded
@@ -105,7 +110,7 @@ export async function runScenario(
         recordingId: entry.recording.id,
         source: { file: relative(cwd, entry.file), line: entry.line },
         route: inboundRoute(entry.recording.inbound.request),
-        result: resultOf(left, right, isolations, options.keepValues === true),
+        result: resultOf(left, right, isolations, { keepValues: options.keepValues === true, noise }),
         replayKey: `parallax replay ${relative(cwd, scenario.file)} --recording ${entry.recording.id} --variants ${leftName},${rightName} --seed ${seed}`,
       }
       outcomes.push(outcome)
@@ -129,8 +134,24 @@ export async function runScenario(
       failed: count('failed'),
       invalid: loadErrors.length,
     },
+    ...(noise.rules.length > 0 && { noise: noiseTotals(outcomes) }),
     durationMs: performance.now() - startedAt,
   }
+}
+
+/** What each noise rule hid over the whole run, and in how many recordings. */
+function noiseTotals(outcomes: readonly RecordingOutcome[]): NoiseTotal[] {
+  const totals = new Map<string, NoiseTotal>()
+  for (const outcome of outcomes) {
+    if (outcome.result.kind !== 'compared') continue
+    for (const { rule, hidden } of outcome.result.comparison.noise ?? []) {
+      const total = totals.get(rule) ?? { rule, hidden: 0, recordings: 0 }
+      total.hidden += hidden
+      if (hidden > 0) total.recordings++
+      totals.set(rule, total)
+    }
+  }
+  return [...totals.values()]
 }
 
 async function loadAll(paths: string[]) {
@@ -165,12 +186,12 @@ function resultOf(
   left: Trace,
   right: Trace,
   isolations: [Isolation, Isolation],
-  keepValues: boolean,
+  compare: CompareOptions,
 ): RecordingResult {
   const runs: [VariantRun, VariantRun] = [variantRun(left, isolations[0]), variantRun(right, isolations[1])]
   const failed = left.failure ? left : right.failure ? right : undefined
   if (failed?.failure) return { kind: 'failed', variant: failed.variant, error: failed.failure, runs }
-  return { kind: 'compared', comparison: compareTraces(left, right, { keepValues }), runs }
+  return { kind: 'compared', comparison: compareTraces(left, right, compare), runs }
 }
 
 function variantRun(trace: Trace, isolation: Isolation): VariantRun {

@@ -38,6 +38,41 @@ describe('parallax replay (CLI)', () => {
     expect(JSON.parse(stdout).summary).toMatchObject({ total: 1, agree: 1 })
   })
 
+  it('cli: noise flags hide what they name, and the report says how much each hid', async () => {
+    const { code, stdout } = await parallax([
+      'replay',
+      'scenarios/copilot.ts',
+      '--json',
+      '--ignore',
+      '$',
+      '--mask',
+      '/never-[0-9]+/',
+    ])
+    expect(code).toBe(0)
+    const { summary } = JSON.parse(stdout)
+    expect(summary).toMatchObject({ total: 8, agree: 8, diverge: 0 })
+    expect(summary.noise).toEqual([
+      { rule: 'mask mask1 /never-[0-9]+/', hidden: 0, recordings: 0 },
+      { rule: 'ignore $', hidden: expect.any(Number), recordings: 5 },
+    ])
+    const terminal = await parallax(['replay', 'scenarios/copilot.ts', '--ignore', '**.nothing'])
+    expect(terminal.code).toBe(1)
+    expect(terminal.stdout).toContain('ignore **.nothing hid nothing')
+  })
+
+  it('cli: a bad noise rule is a usage error naming the flag as written, exit 2', async () => {
+    const mask = await parallax(['replay', 'scenarios/copilot.ts', '--mask', '/(a)\\1/'])
+    expect(mask.code).toBe(2)
+    expect(mask.stdout).toBe('')
+    expect(mask.stderr).toContain('Invalid mask /(a)\\1/ at --mask "/(a)\\\\1/"')
+    const path = await parallax(['replay', 'scenarios/copilot.ts', '--ignore', '$.a['])
+    expect(path.code).toBe(2)
+    expect(path.stderr).toContain('--ignore "$.a["')
+    const tolerance = await parallax(['replay', 'scenarios/copilot.ts', '--tolerance', 'abc'])
+    expect(tolerance.code).toBe(2)
+    expect(tolerance.stderr).toContain('Failed to parse --tolerance abc')
+  })
+
   it('cli: an unknown flag is a usage error, exit 2, with a hint', async () => {
     const { code, stdout, stderr } = await parallax(['replay', 'scenarios/copilot.ts', '--colour'])
     expect(code).toBe(2)

@@ -8,9 +8,10 @@ import { renderJson, renderTerminal } from '../../report/index.ts'
 import { loadScenario } from '../../scenario/load-scenario.ts'
 import { runScenario } from '../../scenario/run-scenario.ts'
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts'
+import { addNoiseOptions, type NoiseFlags, noiseFromFlags } from '../noise-flags.ts'
 import { createProgress } from '../progress.ts'
 
-interface ReplayFlags {
+interface ReplayFlags extends NoiseFlags {
   variants?: string
   recording?: string[]
   seed?: number
@@ -21,7 +22,7 @@ interface ReplayFlags {
 
 /** Builds the `replay` command. */
 export function replayCommand(): Command {
-  return new Command('replay')
+  const command = new Command('replay')
     .description(
       'Replay recordings under two variants side by side and pinpoint the stage where they diverge.',
     )
@@ -37,9 +38,10 @@ export function replayCommand(): Command {
     .option('--json', 'print the result as JSON on stdout (see docs/json-output.md)')
     .option('--no-color', 'plain text, no colours (also NO_COLOR=1)')
     .option('--verbose', 'show every changed path, not the first few')
+  return addNoiseOptions(command)
     .addHelpText(
       'after',
-      `\nExamples:\n  parallax replay scenarios/copilot.ts\n  parallax replay scenarios/copilot.ts --json\n\n${EXIT_CODES_HELP}`,
+      `\nExamples:\n  parallax replay scenarios/copilot.ts\n  parallax replay scenarios/copilot.ts --json\n  parallax replay scenarios/api.ts --ignore '**.requestId' --tolerance '**.score=0.001'\n\nNoise rules (docs/noise-rules.md) add to the scenario's own; the report says what each hid.\n\n${EXIT_CODES_HELP}`,
     )
     .action(async (scenarioPath: string, flags: ReplayFlags) => {
       process.exitCode = await replay(scenarioPath, flags)
@@ -48,6 +50,7 @@ export function replayCommand(): Command {
 
 async function replay(scenarioPath: string, flags: ReplayFlags): Promise<number> {
   const scenario = await loadScenario(scenarioPath)
+  const noise = noiseFromFlags(flags)
   const variants = flags.variants === undefined ? undefined : parseVariants(flags.variants)
   const progress = createProgress(process.stderr)
   let run: Awaited<ReturnType<typeof runScenario>>
@@ -56,6 +59,7 @@ async function replay(scenarioPath: string, flags: ReplayFlags): Promise<number>
       ...(variants ? { variants } : {}),
       ...(flags.recording ? { recordingIds: flags.recording } : {}),
       ...(flags.seed === undefined ? {} : { seed: flags.seed }),
+      ...(noise && { noise }),
       onProgress: (done, total, outcome) => progress.update(done, total, outcome.recordingId),
     })
   } finally {

@@ -1,0 +1,94 @@
+/**
+ * Noise rules on the command line, for the commands that compare (`replay`, later `test`): each flag
+ * adds rules to the scenario's own, and a bad one is reported with the flag as written.
+ */
+import type { Command } from 'commander'
+import { type CompiledNoise, compileNoiseRules, type NoiseRules } from '../diff/index.ts'
+import { ParallaxError } from '../recording/errors.ts'
+
+/** The noise flags as commander parses them. */
+export interface NoiseFlags {
+  ignore?: string[]
+  mask?: string[]
+  tolerance?: string[]
+  unordered?: string[]
+  identityKey?: string[]
+}
+
+/** The flag each kind of rule comes from, for error messages. */
+const FLAG_OF: Record<string, keyof NoiseFlags> = {
+  ignore: 'ignore',
+  masks: 'mask',
+  tolerance: 'tolerance',
+  unordered: 'unordered',
+  identityKeys: 'identityKey',
+}
+
+/**
+ * Adds the noise flags to a command.
+ * @example addNoiseOptions(new Command('replay'))
+ */
+export function addNoiseOptions(command: Command): Command {
+  return command
+    .option(
+      '--ignore <path...>',
+      'ignore differences at these paths and under them, e.g. $.meta.requestId **.timestamp',
+    )
+    .option(
+      '--mask <regex...>',
+      'read each match as the same placeholder on both sides, e.g. /[0-9a-f-]{36}/i',
+    )
+    .option(
+      '--tolerance <rule...>',
+      'numbers equal within a tolerance: [<path>=]<absolute> or [<path>=]<percent>%',
+    )
+    .option('--unordered <path...>', 'compare the arrays at these paths as sets (order ignored)')
+    .option('--identity-key <field...>', 'fields that identify array items (before id, key, name, uuid)')
+}
+
+/**
+ * The rules the flags give; undefined when no noise flag was used.
+ * @example noiseFromFlags({ ignore: ['**.timestamp'], tolerance: ['**.score=0.001'] })
+ */
+export function noiseFromFlags(flags: NoiseFlags): CompiledNoise | undefined {
+  const rules: NoiseRules = {}
+  if (flags.ignore) rules.ignore = flags.ignore
+  if (flags.mask) rules.masks = flags.mask.map(parseMask)
+  if (flags.tolerance) rules.tolerance = flags.tolerance.map(parseTolerance)
+  if (flags.unordered) rules.unordered = flags.unordered
+  if (flags.identityKey) rules.identityKeys = flags.identityKey
+  if (Object.keys(rules).length === 0) return undefined
+  return compileNoiseRules(rules, (path) => {
+    const flag: keyof NoiseFlags = FLAG_OF[String(path[0])] ?? 'ignore'
+    const value = typeof path[1] === 'number' ? flags[flag]?.[path[1]] : undefined
+    return `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}${value === undefined ? '' : ` ${JSON.stringify(value)}`}`
+  })
+}
+
+/** `/pattern/flags` or a bare pattern. */
+function parseMask(value: string): { pattern: string; flags?: string } {
+  const literal = /^\/(.+)\/([a-z]*)$/s.exec(value)
+  return literal ? { pattern: literal[1]!, flags: literal[2]! } : { pattern: value }
+}
+
+/** `[<path>=]<number>` (absolute) or `[<path>=]<number>%` (relative). */
+function parseTolerance(value: string): { path?: string; absolute?: number; relative?: number } {
+  const equals = value.lastIndexOf('=')
+  const path = equals === -1 ? undefined : value.slice(0, equals)
+  const amount = (equals === -1 ? value : value.slice(equals + 1)).trim()
+  const percent = amount.endsWith('%')
+  const number = Number(percent ? amount.slice(0, -1) : amount)
+  if (amount === '' || !Number.isFinite(number) || number < 0) {
+    throw new ParallaxError(
+      'PARALLAX_USAGE',
+      `Failed to parse --tolerance ${value}: ${JSON.stringify(amount)} is not a tolerance.`,
+      {
+        hint: 'Write --tolerance 0.001 (absolute), --tolerance 1% (relative) or --tolerance "**.score=0.001".',
+      },
+    )
+  }
+  return {
+    ...(path !== undefined && { path }),
+    ...(percent ? { relative: number / 100 } : { absolute: number }),
+  }
+}
