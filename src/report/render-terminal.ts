@@ -4,9 +4,12 @@
  * invalid recording lines, the culprit histogram and the summary. Readable without colour: every state has
  * a symbol (✓ agree, ✗ diverge, ! failed or external), colour only reinforces it.
  */
+
+import { describeChange } from '../diff/change-detail.ts'
 import type { ChangedPath, Comparison, Divergence } from '../diff/types.ts'
 import type { SerializedError } from '../recording/errors.ts'
 import { formatChange } from './format-change.ts'
+import { formatDetail } from './format-detail.ts'
 import { countCulprits, statusOf } from './outcome-status.ts'
 import { formatMs, renderTimeline } from './render-timeline.ts'
 import { sanitizeText } from './sanitize-text.ts'
@@ -186,6 +189,9 @@ function pathLines(
         span(arrow, 'dim'),
         span(text.after ?? '', 'green'),
       ])
+      const detail = describeChange(change)
+      const spans = detail && formatDetail(detail, budget)
+      if (spans) lines.push([INDENT, ' '.repeat(pathWidth + 2), ...spans])
     }
   }
   const hidden = divergence.paths.length - paths.length

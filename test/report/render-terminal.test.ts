@@ -32,6 +32,7 @@ describe('renderTerminal', () => {
             render    ✓ 0.2 ms    ✓ 0.2 ms    propagated
             7 changed paths in the output of decode, local → production:
             $.documents[1].text  "Pour annuler une requête en cours, appelez …"  →  "Pour annuler une requ\\ufffd\\ufffdte en c…
+                                 diff Pour annuler une requ[-ê-]{+\\ufffd\\ufffd+}te en cours, appelez con…
             $.documents[2]       added {"id":"x0","text":"Pour annuler une requ\\ufffd\\ufffdt…(object with 2 keys)
             $.documents[3]       added {"id":"x1","text":"Pour annuler une requ\\ufffd\\ufffdt…(object with 2 keys)
             $.documents[4]       added {"id":"x2","text":"Pour annuler une requ\\ufffd\\ufffdt…(object with 2 keys)
@@ -60,6 +61,7 @@ describe('renderTerminal', () => {
             render    ✓ 0.2 ms    ✓ 0.2 ms    propagated
             7 changed paths in the output of decode, local → production:
             $.documents[1].text  "Pour annuler une requête en cours, appelez …"  →  "Pour annuler une requ\\ufffd\\ufffdte en c…
+                                 diff Pour annuler une requ[-ê-]{+\\ufffd\\ufffd+}te en cours, appelez con…
             $.documents[2]       added {"id":"x0","text":"Pour annuler une requ\\ufffd\\ufffdt…(object with 2 keys)
             $.documents[3]       added {"id":"x1","text":"Pour annuler une requ\\ufffd\\ufffdt…(object with 2 keys)
             $.documents[4]       added {"id":"x2","text":"Pour annuler une requ\\ufffd\\ufffdt…(object with 2 keys)
@@ -78,6 +80,7 @@ describe('renderTerminal', () => {
               (unmatched) under production.
             1 changed path in the output of retrieve, local → production:
             $.chunks  3  →  2
+                      Δ -1 (-33.3%)
             replay: parallax replay scenarios/copilot.ts --recording fr-region --variants local,production --seed 1
         ✗ en-locale      POST /suggest  diverges outside the pipeline (input of parse)
             stage     local       production
@@ -111,6 +114,7 @@ describe('renderTerminal', () => {
             render               ✓ 0.2 ms    ✓ 0.2 ms
             1 changed path in the probe retrieve:scores, local → production:
             $[1]  0.42  →  0.4
+                  Δ -0.02 (-4.76%)
             replay: parallax replay scenarios/copilot.ts --recording fr-scores --variants local,production --seed 1
         ! fr-unrecorded  POST /suggest  replay failed under production
             PARALLAX_OUTBOUND_UNMATCHED: Failed to replay GET https://search.eu.internal/v1?q=annuler: the recording holds no
