@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { encodeCanonical } from '../recording/canonical.ts'
 import { describeChange, textDetail } from './change-detail.ts'
+import { computeDelta } from './compute-delta.ts'
+import { diffJson } from './diff-values.ts'
+import { flattenDelta } from './flatten-delta.ts'
+import { computeTextDelta } from './text-delta.ts'
 
 describe('change details', () => {
   it('numbers: the delta, and the relative change when the old value is not zero', () => {
@@ -63,5 +67,50 @@ describe('change details', () => {
       right: 'number',
     })
     expect(describeChange({ op: 'add', path: '$.a', after: 1 })).toBeUndefined()
+  })
+})
+
+describe('streamed content', () => {
+  it('the same bytes in other chunks are one change of the array, reported as other chunking', () => {
+    const text = Buffer.from('Größe: 12 Bytes über alles')
+    const chunks = (sizes: number[]) => {
+      const out: Uint8Array[] = []
+      let at = 0
+      for (const size of sizes) {
+        out.push(text.subarray(at, at + size))
+        at += size
+      }
+      return out.map((chunk) => encodeCanonical(chunk))
+    }
+    const left = { chunks: chunks([10, 10, text.length - 20]) }
+    const right = { chunks: chunks([4, text.length - 4]) }
+    const paths = diffJson(left, right)
+    expect(paths).toEqual([{ op: 'replace', path: '$.chunks', before: left.chunks, after: right.chunks }])
+    expect(describeChange(paths[0]!)).toEqual({
+      kind: 'chunks',
+      size: text.length,
+      unit: 'bytes',
+      left: [10, 10, text.length - 20],
+      right: [4, text.length - 4],
+    })
+    // The same split on both sides with other bytes is a content change, chunk by chunk.
+    const changed = {
+      chunks: chunks([10, 10, text.length - 20]).map((c, i) =>
+        i === 1 ? encodeCanonical(Buffer.from('x'.repeat(10))) : c,
+      ),
+    }
+    expect(diffJson(left, changed).map((p) => p.path)).toEqual(['$.chunks[1].base64'])
+    expect(diffJson(['ab', 'c'], ['a', 'bc'])).toHaveLength(1)
+    expect(diffJson(['ab', 'c'], ['a', 'bd']).length).toBeGreaterThan(0)
+    expect(describeChange(diffJson(['ab', 'c'], ['a', 'bd'])[0]!)?.kind).not.toBe('chunks')
+  })
+
+  it('the text-level differ of large outputs finds the same', () => {
+    const chunk = 'x'.repeat(1000)
+    const left = { chunks: Array.from({ length: 40 }, () => chunk) }
+    const right = { chunks: [chunk.repeat(20), chunk.repeat(20)] }
+    const delta = computeTextDelta(JSON.stringify(left), JSON.stringify(right))
+    expect(delta).toEqual(computeDelta(left, right))
+    expect(flattenDelta(delta)).toHaveLength(1)
   })
 })

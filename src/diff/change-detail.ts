@@ -1,11 +1,13 @@
 /**
  * What one change means, for a person: two numbers and their delta, two texts and the characters that
  * differ (a character-level diff with semantic cleanup, from diff-match-patch), two byte strings and the
- * first differing offset with a hex view around it, two errors by type and message, or a change of type.
+ * first differing offset with a hex view around it, two errors by type and message, the same streamed
+ * content in other chunks, or a change of type.
  * Computed on demand for the changes a report shows, never for every change of a large diff.
  */
 import { diff_match_patch } from '@dmsnell/diff-match-patch'
 import { CANONICAL_TAG } from '../recording/canonical-kind.ts'
+import { type Rechunking, rechunking } from './chunked-content.ts'
 import type { ChangedPath } from './types.ts'
 
 /** One run of a text diff: equal on both sides, only before (`delete`), or only after (`insert`). */
@@ -40,6 +42,8 @@ export type ChangeDetail =
       right: string
     }
   | { kind: 'error'; left?: ErrorSummary; right?: ErrorSummary }
+  /** The same content in chunks of other sizes (see chunked-content.ts). */
+  | ({ kind: 'chunks' } & Rechunking)
   | { kind: 'type'; left: string; right: string }
 
 /** Texts longer than this are diffed around their first difference only. */
@@ -59,6 +63,10 @@ dmp.Diff_Timeout = 0.05
 export function describeChange(change: ChangedPath): ChangeDetail | undefined {
   if (change.op !== 'replace' || !('before' in change) || !('after' in change)) return undefined
   const { before, after } = change
+  if (Array.isArray(before) && Array.isArray(after)) {
+    const chunks = rechunking(before, after)
+    if (chunks !== undefined) return { kind: 'chunks', ...chunks }
+  }
   const bytes = bytesDetail(change.path, before, after)
   if (bytes !== undefined) return bytes
   if (isError(before) || isError(after)) {

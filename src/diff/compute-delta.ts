@@ -6,16 +6,23 @@
  * items no longer line up (see align-arrays.ts). For any two values it returns the delta jsondiffpatch
  * returns with `createJsonDiffPatcher()` (a property test holds it to that), except that keys named like
  * Object.prototype members (`__proto__`, `toString`, which jsondiffpatch drops or misses) are diffed like
- * any other key, and very large shuffled arrays are aligned by patience instead of an LCS.
+ * any other key, very large shuffled arrays are aligned by patience instead of an LCS, and two arrays of
+ * chunks with the same content cut differently are one replace of the whole array (option `chunks`).
  */
 import type { ArrayDelta, Delta, ObjectDelta } from 'jsondiffpatch'
 import { alignArrays } from './align-arrays.ts'
+import { sameChunkedContent } from './chunked-content.ts'
 import { type ItemIdentity, identityFor } from './item-identity.ts'
 import { createJsonDiffPatcher } from './json-diffpatcher.ts'
 
 export interface DiffJsonOptions {
   /** Fields that identify an object inside an array, tried in order. Default `id`, `key`, `name`, `uuid`. */
   identityKeys?: readonly string[]
+  /**
+   * Arrays of chunks (all strings, or all byte strings) that hold the same content cut differently are
+   * one change of the whole array (see chunked-content.ts), not a change of every chunk. Default true.
+   */
+  chunks?: boolean
 }
 
 /** jsondiffpatch's marker of a moved array item, `[value, newIndex, ARRAY_MOVE]`. */
@@ -29,17 +36,25 @@ const keyPatcher = createJsonDiffPatcher()
  * @example computeDelta({ a: 1, b: [1] }, { a: 2, b: [1] }) // { a: [1, 2] }
  */
 export function computeDelta(left: unknown, right: unknown, options: DiffJsonOptions = {}): Delta {
-  return deltaOf(left, right, identityFor(options.identityKeys))
+  return deltaOf(left, right, {
+    identity: identityFor(options.identityKeys),
+    chunks: options.chunks !== false,
+  })
 }
 
-function deltaOf(left: unknown, right: unknown, identity: ItemIdentity): Delta {
+interface Walk {
+  identity: ItemIdentity
+  chunks: boolean
+}
+
+function deltaOf(left: unknown, right: unknown, walk: Walk): Delta {
   if (left === right) return undefined
   if (typeof left === 'object' && left !== null && typeof right === 'object' && right !== null) {
     const leftIsArray = Array.isArray(left)
     if (leftIsArray === Array.isArray(right)) {
       return leftIsArray
-        ? arrayDelta(left as unknown[], right as unknown[], identity)
-        : objectDelta(left as Record<string, unknown>, right as Record<string, unknown>, identity)
+        ? arrayDelta(left as unknown[], right as unknown[], walk)
+        : objectDelta(left as Record<string, unknown>, right as Record<string, unknown>, walk)
     }
   }
   if (left === undefined) return [right]
@@ -50,7 +65,7 @@ function deltaOf(left: unknown, right: unknown, identity: ItemIdentity): Delta {
 function objectDelta(
   left: Record<string, unknown>,
   right: Record<string, unknown>,
-  identity: ItemIdentity,
+  walk: Walk,
 ): ObjectDelta | undefined {
   let result: ObjectDelta | undefined
   let shared = 0
@@ -58,7 +73,7 @@ function objectDelta(
     let child: Delta
     if (Object.hasOwn(right, key)) {
       shared++
-      child = deltaOf(left[key], right[key], identity)
+      child = deltaOf(left[key], right[key], walk)
     } else {
       child = [left[key], 0, 0]
     }
@@ -84,12 +99,13 @@ export function withObjectEntry(result: ObjectDelta | undefined, key: string, de
   return target
 }
 
-function arrayDelta(left: unknown[], right: unknown[], identity: ItemIdentity): ArrayDelta | undefined {
-  const alignment = alignArrays(left, right, identity, keyPatcher)
+function arrayDelta(left: unknown[], right: unknown[], walk: Walk): Delta {
+  if (walk.chunks && sameChunkedContent(left, right)) return [left, right]
+  const alignment = alignArrays(left, right, walk.identity, keyPatcher)
   const entries: Record<string, unknown> = { _t: 'a' }
   let changed = false
   const nested = (from: number, to: number) => {
-    const child = deltaOf(left[from], right[to], identity)
+    const child = deltaOf(left[from], right[to], walk)
     if (child !== undefined) {
       entries[to] = child
       changed = true

@@ -103,6 +103,9 @@ function createWalker(left: Side, right: Side, identity: ItemIdentity, options: 
     const leftItems = membersOf(left, l)
     const rightItems = membersOf(right, r)
     if (leftItems.length !== rightItems.length) return parsedDelta(l, r)
+    // Chunks of a stream: computeDelta decides whether they hold the same content cut differently.
+    if (options.chunks !== false && allChunks(left, leftItems) && allChunks(right, rightItems))
+      return parsedDelta(l, r)
     // Items line up position by position unless a differing pair turns out to be two different items.
     const entries: Record<string, unknown> = { _t: 'a' }
     let changed = false
@@ -123,6 +126,18 @@ function createWalker(left: Side, right: Side, identity: ItemIdentity, options: 
   }
 
   return { diff }
+}
+
+const BYTES_START = '{"$parallax":"bytes"'
+
+/** Whether every item is a string or canonical bytes (what chunked-content.ts looks at). */
+function allChunks(side: Side, items: readonly JsonMember[]): boolean {
+  return (
+    items.length > 0 &&
+    items.every(
+      ({ value }) => side.text[value.start] === '"' || side.text.startsWith(BYTES_START, value.start),
+    )
+  )
 }
 
 function firstNonSpace(text: string): number {

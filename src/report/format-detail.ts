@@ -1,7 +1,8 @@
 /**
  * The detail line under a changed path in the terminal report (see diff/change-detail.ts): the delta of
  * two numbers, the characters that differ in two texts (`[-removed-]{+added+}`, readable without colour),
- * the first differing byte of two byte strings with a hex view, two errors by type and message.
+ * the first differing byte of two byte strings with a hex view, two errors by type and message, the same
+ * streamed content cut into other chunks.
  */
 import type { ChangeDetail } from '../diff/change-detail.ts'
 import { quoteText, sanitizeText } from './sanitize-text.ts'
@@ -43,6 +44,16 @@ export function formatDetail(detail: ChangeDetail, budget: number): Span[] | und
     }
     case 'type':
       return [span(`${detail.left} → ${detail.right}`, 'dim')]
+    case 'chunks': {
+      const sizes = (chunks: readonly number[]) =>
+        `${chunks.length} chunk${chunks.length === 1 ? '' : 's'} (${clip(chunks.join(', '), budget)})`
+      return [
+        span(`same ${detail.size} ${detail.unit}, other chunking: `, 'yellow'),
+        span(sizes(detail.left), 'red'),
+        span('  →  ', 'dim'),
+        span(sizes(detail.right), 'green'),
+      ]
+    }
   }
 }
 

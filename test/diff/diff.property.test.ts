@@ -58,7 +58,8 @@ describe('diff properties', () => {
         ),
         ([left, right]) => {
           fc.pre(!hasPrototypeKey(left) && !hasPrototypeKey(right))
-          expect(computeDelta(left, right)).toEqual(patcher.diff(left, right))
+          // jsondiffpatch has no notion of chunks: compare with that rule off.
+          expect(computeDelta(left, right, { chunks: false })).toEqual(patcher.diff(left, right))
         },
       ),
       { seed },
