@@ -4,10 +4,11 @@
 import { existsSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { type CompiledNoise, compileNoiseRules } from '../diff/noise-rules.ts'
+import { type CompiledNoise, compileNoiseRules, mergeNoise } from '../diff/noise-rules.ts'
 import { ParallaxError } from '../recording/errors.ts'
 import type { PipelineRef, Variant } from '../replay/types.ts'
 import { isScenario, type Scenario } from './define-scenario.ts'
+import { noiseFileOf, readNoiseFile } from './detect-noise.ts'
 
 /** A scenario with every path made absolute and its variants named. */
 export interface ResolvedScenario {
@@ -60,6 +61,12 @@ export async function loadScenario(path: string): Promise<ResolvedScenario> {
   return resolveScenario(scenario, file)
 }
 
+/** The rules learned beside the scenario (`<name>.noise.json`, see detect-noise.ts), if any. */
+function learnedNoise(file: string): CompiledNoise | undefined {
+  const learned = noiseFileOf(file)
+  return existsSync(learned) ? compileNoiseRules(readNoiseFile(learned), learned) : undefined
+}
+
 /** Resolves a scenario defined in code, with paths relative to `file`. */
 export function resolveScenario(scenario: Scenario, file: string): ResolvedScenario {
   const base = dirname(file)
@@ -77,6 +84,6 @@ export function resolveScenario(scenario: Scenario, file: string): ResolvedScena
     compare,
     seed: scenario.seed ?? 1,
     allowHosts: scenario.allowHosts ?? [],
-    noise: compileNoiseRules(scenario.noise, `${file} noise`),
+    noise: mergeNoise(compileNoiseRules(scenario.noise, `${file} noise`), learnedNoise(file)),
   }
 }

@@ -1,17 +1,22 @@
 /**
  * `parallax replay <scenario>`: replay recordings under two variants and pinpoint the diverging stage.
  */
+import { relative } from 'node:path'
 import { Command, Option } from 'commander'
 import picocolors from 'picocolors'
 import { ParallaxError } from '../../recording/errors.ts'
 import { renderJson, renderTerminal } from '../../report/index.ts'
-import { loadScenario } from '../../scenario/load-scenario.ts'
+import { sanitizeText } from '../../report/sanitize-text.ts'
+import { detectNoise, learnNoise, type NoiseDetection } from '../../scenario/detect-noise.ts'
+import { loadScenario, type ResolvedScenario } from '../../scenario/load-scenario.ts'
 import { runScenario } from '../../scenario/run-scenario.ts'
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts'
 import { addNoiseOptions, type NoiseFlags, noiseFromFlags } from '../noise-flags.ts'
 import { createProgress } from '../progress.ts'
 
 interface ReplayFlags extends NoiseFlags {
+  detectNoise?: boolean
+  learnNoise?: boolean
   variants?: string
   recording?: string[]
   seed?: number
@@ -38,6 +43,14 @@ export function replayCommand(): Command {
     .option('--json', 'print the result as JSON on stdout (see docs/json-output.md)')
     .option('--no-color', 'plain text, no colours (also NO_COLOR=1)')
     .option('--verbose', 'show every changed path, not the first few')
+    .option(
+      '--detect-noise',
+      'replay each recording twice under each variant and list the paths that differ between the two runs (exit 1 if any)',
+    )
+    .option(
+      '--learn-noise',
+      'like --detect-noise, and add the noisy paths as ignore rules to <scenario>.noise.json',
+    )
   return addNoiseOptions(command)
     .addHelpText(
       'after',
@@ -50,6 +63,7 @@ export function replayCommand(): Command {
 
 async function replay(scenarioPath: string, flags: ReplayFlags): Promise<number> {
   const scenario = await loadScenario(scenarioPath)
+  if (flags.detectNoise || flags.learnNoise) return findNoise(scenario, flags)
   const noise = noiseFromFlags(flags)
   const variants = flags.variants === undefined ? undefined : parseVariants(flags.variants)
   const progress = createProgress(process.stderr)
@@ -77,6 +91,43 @@ async function replay(scenarioPath: string, flags: ReplayFlags): Promise<number>
   if (run.summary.diverge > 0) return EXIT.diverge
   if (run.summary.invalid > 0) return EXIT.usage
   return EXIT.agree
+}
+
+async function findNoise(scenario: ResolvedScenario, flags: ReplayFlags): Promise<number> {
+  const progress = createProgress(process.stderr)
+  let detection: NoiseDetection
+  try {
+    detection = await detectNoise(scenario, {
+      ...(flags.variants === undefined ? {} : { variants: parseVariants(flags.variants) }),
+      ...(flags.recording ? { recordingIds: flags.recording } : {}),
+      ...(flags.seed === undefined ? {} : { seed: flags.seed }),
+      onProgress: (done, total) => progress.update(done, total, 'replaying twice'),
+    })
+  } finally {
+    progress.stop()
+  }
+  const lines = [
+    `parallax noise · scenario ${sanitizeText(detection.scenario)} · each of ${detection.variants.map(sanitizeText).join(', ')} replayed twice · ${detection.recordings} recordings${detection.failed > 0 ? ` (${detection.failed} failed, not compared)` : ''}`,
+  ]
+  if (detection.findings.length === 0) {
+    lines.push('No noise: every variant gave the same traces twice.')
+  } else {
+    lines.push(`${detection.findings.length} noisy path${detection.findings.length === 1 ? '' : 's'}:`)
+    for (const finding of detection.findings) {
+      lines.push(
+        `  ${sanitizeText(finding.path)}  in ${sanitizeText(finding.where)} under ${finding.variants.map(sanitizeText).join(', ')}, ${finding.recordings} recording${finding.recordings === 1 ? '' : 's'} (e.g. ${sanitizeText(finding.example)})`,
+      )
+    }
+  }
+  if (flags.learnNoise && detection.findings.length > 0) {
+    const { file, rules } = await learnNoise(scenario, detection.rules)
+    lines.push(
+      `Wrote ${rules.ignore?.length ?? 0} ignore rules to ${relative(process.cwd(), file)}: review them (a rule that hides a real bug hides it everywhere).`,
+    )
+  }
+  process.stdout.write(`${lines.join('\n')}\n`)
+  if (flags.learnNoise) return EXIT.agree
+  return detection.findings.length > 0 ? EXIT.diverge : EXIT.agree
 }
 
 function parseVariants(value: string): [string, string] {

@@ -184,6 +184,8 @@ async function start(
   let stageTimeouts = 0
   let isReady = false
   let dead: SerializedError | undefined
+  /** Set when we asked the isolate to stop: its exit is then no news. */
+  let stopping = false
 
   const die = (error: SerializedError) => {
     const first = dead === undefined
@@ -193,7 +195,7 @@ async function start(
     running?.resolve({ kind: 'dead', error: dead })
     for (const entry of waiting) entry.resolve({ kind: 'requeue' })
     // Died with nothing running (a stray timer of the last replay threw): no trace can carry the reason.
-    if (first && isReady && !running) {
+    if (first && isReady && !running && !stopping) {
       output.write(`[parallax] The ${variant.name} isolate stopped between two replays: ${error.message}\n`)
     }
   }
@@ -283,8 +285,14 @@ async function start(
         channel.send(request)
       })
     },
-    stop: () => channel.stop(),
-    kill: () => channel.kill(),
+    stop: () => {
+      stopping = true
+      return channel.stop()
+    },
+    kill: () => {
+      stopping = true
+      return channel.kill()
+    },
   }
 }
 
