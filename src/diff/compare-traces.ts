@@ -27,6 +27,7 @@ import {
   type Comparison,
   type Divergence,
   type DivergenceValues,
+  type IntroducedDivergence,
   MAX_KEPT_VALUE_CHARS,
   type StageComparison,
 } from './types.ts'
@@ -82,11 +83,22 @@ export function compareTraces(left: Trace, right: Trace, options: CompareOptions
   const stages: StageComparison[] = []
   const propagatedTo: string[] = []
   let first: FirstDivergence | undefined
+  const others: IntroducedDivergence[] = []
 
+  // Stages whose output differs (or ran under one variant only): what a later stage's input can carry.
+  const outputDiffers = new Set<string>()
+  const found = (divergence: FirstDivergence) => {
+    if (!first) first = divergence
+    else others.push(withoutValues(divergence))
+  }
+  let previous: string | undefined
   for (const pair of pairStages(left.stages, right.stages)) {
+    const predecessors = pair.left?.inputs ?? pair.right?.inputs ?? (previous === undefined ? [] : [previous])
+    previous = pair.name
     if (!pair.left || !pair.right) {
       stages.push({ name: pair.name, verdict: 'missing', inputEqual: false, outputEqual: false })
-      first ??= missingStage(pair.name, pair.left ? [left, right] : [right, left])
+      outputDiffers.add(pair.name)
+      if (!first) first = missingStage(pair.name, pair.left ? [left, right] : [right, left])
       continue
     }
     const l = pair.left
@@ -95,9 +107,11 @@ export function compareTraces(left: Trace, right: Trace, options: CompareOptions
     const outputEqual = sameOutcome(l.outcome, r.outcome, comparer, describer('output', l, variants))
     const row: StageComparison = { name: pair.name, verdict: 'equal', inputEqual, outputEqual }
     stages.push(row)
+    if (!outputEqual) outputDiffers.add(pair.name)
 
     if (!inputEqual) {
-      if (first) {
+      // In a DAG only what the stage takes counts: a difference on another branch is not its cause.
+      if (predecessors.some((name) => outputDiffers.has(name))) {
         row.verdict = 'propagated'
         propagatedTo.push(pair.name)
         continue
@@ -106,7 +120,7 @@ export function compareTraces(left: Trace, right: Trace, options: CompareOptions
       row.paths = outputEqual
         ? []
         : diffOutcomes(l.outcome, r.outcome, describer('output', l, variants), comparer)
-      first = {
+      found({
         kind: 'external',
         source: 'input',
         stage: pair.name,
@@ -116,7 +130,7 @@ export function compareTraces(left: Trace, right: Trace, options: CompareOptions
           'environment, or the request as each variant sees it).',
         paths: comparer.diff(l.input, r.input, describer('input', l, variants)),
         ...(keep && { values: keptValues(l.input, r.input) }),
-      }
+      })
       continue
     }
 
@@ -143,29 +157,29 @@ export function compareTraces(left: Trace, right: Trace, options: CompareOptions
       stages.push(probeRow)
       // The stage is the culprit; the probe locates the divergence inside it. Show the output's paths when
       // the output differs too (that is what the stage hands on), the probe's when only the probe does.
-      first ??= {
+      found({
         kind: 'stage',
         culprit: pair.name,
         checkpoint: probe.name,
         paths: outputEqual ? probeRow.paths! : row.paths,
         ...(keep && { values: keptValues(probe.left?.value, probe.right?.value, l.input) }),
-      }
+      })
     } else if (!outboundEqual) {
-      first ??= {
+      found({
         kind: 'external',
         source: 'outbound',
         stage: pair.name,
         detail: describeOutbound(pair.name, l.outbound, r.outbound, variants),
         paths: row.paths,
         ...(keep && { values: { left: l.outbound, right: r.outbound, clipped: false } }),
-      }
+      })
     } else {
-      first ??= {
+      found({
         kind: 'stage',
         culprit: pair.name,
         paths: row.paths,
         ...(keep && { values: keptValues(outcomeValue(l.outcome), outcomeValue(r.outcome), l.input) }),
-      }
+      })
     }
   }
 
@@ -174,7 +188,7 @@ export function compareTraces(left: Trace, right: Trace, options: CompareOptions
     pipeline: left.pipeline,
     variants,
     stages,
-    divergence: divergenceOf(first, propagatedTo, stages),
+    divergence: divergenceOf(first, propagatedTo, stages, others),
   }
   if (noiseComparer) comparison.noise = noiseComparer.hidden()
   return comparison
@@ -184,9 +198,15 @@ function divergenceOf(
   first: FirstDivergence | undefined,
   propagatedTo: string[],
   stages: readonly StageComparison[],
+  others: IntroducedDivergence[],
 ): Divergence {
   if (!first) return { kind: 'none', stagesCompared: stages.length }
-  return { ...first, propagatedTo }
+  return others.length === 0 ? { ...first, propagatedTo } : { ...first, propagatedTo, others }
+}
+
+function withoutValues(divergence: FirstDivergence): IntroducedDivergence {
+  const { values: _values, ...rest } = divergence
+  return rest
 }
 
 /** A stage that ran under one variant only, with nothing differing before it (the other replay stopped short). */

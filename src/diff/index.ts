@@ -21,6 +21,7 @@ export type {
   Comparison,
   Divergence,
   DivergenceValues,
+  IntroducedDivergence,
   NoiseCount,
   StageComparison,
   StageVerdict,

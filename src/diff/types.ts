@@ -52,6 +52,15 @@ export interface DivergenceValues {
 /** The largest canonical JSON, in characters, kept whole in {@link DivergenceValues}. */
 export const MAX_KEPT_VALUE_CHARS = 256 * 1024
 
+/**
+ * Another place where a divergence is introduced, independent of the first: a later stage whose input
+ * agrees and whose output does not, or, in a DAG, a branch whose input differs with none of its own
+ * inputs differing.
+ */
+export type IntroducedDivergence =
+  | { kind: 'stage'; culprit: string; checkpoint?: string; paths: ChangedPath[] }
+  | { kind: 'external'; source: 'outbound' | 'input'; stage: string; detail: string; paths: ChangedPath[] }
+
 export type Divergence =
   | { kind: 'none'; stagesCompared: number }
   | {
@@ -65,6 +74,8 @@ export type Divergence =
       /** Later stages that only carry the divergence. */
       propagatedTo: string[]
       values?: DivergenceValues
+      /** Further independent introductions, in execution order (see {@link IntroducedDivergence}). */
+      others?: IntroducedDivergence[]
     }
   | {
       kind: 'external'
@@ -76,6 +87,8 @@ export type Divergence =
       paths: ChangedPath[]
       propagatedTo: string[]
       values?: DivergenceValues
+      /** Further independent introductions, in execution order (see {@link IntroducedDivergence}). */
+      others?: IntroducedDivergence[]
     }
 
 /** The whole comparison of two traces of the same recording. */

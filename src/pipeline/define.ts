@@ -1,8 +1,10 @@
 /**
- * `definePipeline` and `stage`: a pipeline is an ordered, inspectable list of named stages.
+ * `definePipeline` and `stage`: a pipeline is an ordered, inspectable list of named stages. Each stage
+ * takes the previous stage's output, or the outputs of the earlier stages it names (`inputs`), which
+ * makes the pipeline a DAG run in the order it is listed.
  */
 import { ParallaxError } from '../recording/errors.ts'
-import type { Pipeline, Stage, StageFn, StageOptions } from './types.ts'
+import { type Pipeline, REQUEST_INPUT, type Stage, type StageFn, type StageOptions } from './types.ts'
 
 const DEFAULT_STAGE_TIMEOUT_MS = 10_000
 const STAGE_NAME = /^[A-Za-z_][\w.-]{0,63}$/
@@ -34,7 +36,24 @@ export function stage<I, O>(name: string, run: StageFn<I, O>, options: StageOpti
       `Failed to define stage ${name}: timeoutMs must be a positive number.`,
     )
   }
-  return Object.freeze({ name, run, timeoutMs })
+  const inputs = options.inputs
+  if (
+    inputs !== undefined &&
+    (!Array.isArray(inputs) || inputs.length === 0 || !inputs.every((i) => typeof i === 'string'))
+  ) {
+    throw new ParallaxError(
+      'PARALLAX_PIPELINE_INVALID',
+      `Failed to define stage ${name}: inputs must be a non-empty list of stage names.`,
+      {
+        hint: "Write inputs: ['parse', 'retrieve'], or leave inputs out to take the previous stage's output.",
+      },
+    )
+  }
+  return Object.freeze(
+    inputs === undefined
+      ? { name, run, timeoutMs }
+      : { name, run, timeoutMs, inputs: Object.freeze([...inputs]) },
+  )
 }
 
 /**
@@ -64,6 +83,24 @@ export function definePipeline(name: string, stages: ReadonlyArray<Stage<never, 
         {
           hint: 'Give every stage a unique name; the culprit is reported by name.',
         },
+      )
+    }
+    for (const input of s.inputs ?? []) {
+      if (input === REQUEST_INPUT || seen.has(input)) continue
+      const later = stages.some((other) => other.name === input)
+      throw new ParallaxError(
+        'PARALLAX_PIPELINE_INVALID',
+        `Failed to define pipeline ${name}: stage ${s.name} takes the output of ${input}, ${later ? 'which runs after it' : 'which is not a stage of the pipeline'}.`,
+        {
+          hint: `A stage takes the outputs of stages listed before it, or ${REQUEST_INPUT} (the pipeline's input).`,
+        },
+      )
+    }
+    if (s.name === REQUEST_INPUT && stages.some((other) => other.inputs !== undefined)) {
+      throw new ParallaxError(
+        'PARALLAX_PIPELINE_INVALID',
+        `Failed to define pipeline ${name}: a stage is named ${REQUEST_INPUT}, the name inputs use for the pipeline's input.`,
+        { hint: 'Rename the stage.' },
       )
     }
     seen.add(s.name)

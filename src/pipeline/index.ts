@@ -16,3 +16,4 @@ export type {
   StageTrace,
   Trace,
 } from './types.ts'
+export { REQUEST_INPUT } from './types.ts'

@@ -7,14 +7,15 @@
 import { captureValue } from '../recording/canonical.ts'
 import { serializeError } from '../recording/errors.ts'
 import { withProbeSink } from './probe.ts'
-import type {
-  CapturedValue,
-  OutboundTrace,
-  Pipeline,
-  Stage,
-  StageContext,
-  StageOutcome,
-  StageTrace,
+import {
+  type CapturedValue,
+  type OutboundTrace,
+  type Pipeline,
+  REQUEST_INPUT,
+  type Stage,
+  type StageContext,
+  type StageOutcome,
+  type StageTrace,
 } from './types.ts'
 
 // The framework's own clock and timers, captured at load: freezing the pipeline's clock never freezes us.
@@ -66,11 +67,26 @@ export function createTracer(pipeline: Pipeline, options: TracerOptions): Tracer
       const timings: Record<string, number> = {}
       let value = input
       let captured = captureValue(input)
+      // Every output by stage name, for stages that name their inputs (a DAG).
+      const outputs = new Map<string, { value: unknown; captured: CapturedValue }>([
+        [REQUEST_INPUT, { value: input, captured }],
+      ])
       let timedOut: TracedRun['timedOut']
       for (const [index, s] of pipeline.stages.entries()) {
+        if (s.inputs !== undefined) {
+          const taken = s.inputs.map((name) => outputs.get(name)!)
+          if (taken.length === 1) {
+            value = taken[0]!.value
+            captured = taken[0]!.captured
+          } else {
+            value = Object.fromEntries(s.inputs.map((name, i) => [name, taken[i]!.value]))
+            captured = captureValue(value)
+          }
+        }
         const trace: StageTrace = {
           name: s.name,
           index,
+          ...(s.inputs !== undefined && { inputs: [...s.inputs] }),
           input: captured,
           outcome: PENDING,
           probes: [],
@@ -101,6 +117,7 @@ export function createTracer(pipeline: Pipeline, options: TracerOptions): Tracer
         }
         trace.outcome = { kind: 'ok', output: captured }
         value = result.value
+        outputs.set(s.name, { value, captured })
       }
       const run: TracedRun = {
         stages,

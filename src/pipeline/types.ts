@@ -19,13 +19,24 @@ export type StageFn<I = unknown, O = unknown> = (input: I, ctx: StageContext) =>
 export interface StageOptions {
   /** How long the stage may run before it fails with PARALLAX_STAGE_TIMEOUT. Default 10 000 ms. */
   timeoutMs?: number
+  /**
+   * The stages whose outputs this stage takes (earlier stages, or `request` for the pipeline's input),
+   * for pipelines that are a DAG. One name: that output is the input. Several: an object of them by name,
+   * `{ parse: …, retrieve: … }`. Default: the previous stage's output (the request for the first stage).
+   */
+  inputs?: readonly string[]
 }
 
 export interface Stage<I = unknown, O = unknown> {
   readonly name: string
   readonly run: StageFn<I, O>
   readonly timeoutMs: number
+  /** Declared inputs (see StageOptions.inputs); undefined for the previous stage's output. */
+  readonly inputs?: readonly string[]
 }
+
+/** The name under which a stage's `inputs` refer to the pipeline's own input. */
+export const REQUEST_INPUT = 'request'
 
 /** The inbound request as a pipeline's first stage receives it by default. */
 export interface PipelineRequest {
@@ -74,6 +85,8 @@ export type StageOutcome =
 export interface StageTrace {
   name: string
   index: number
+  /** The stages (or `request`) the input came from, when the stage declared them; else the previous stage. */
+  inputs?: string[]
   input: CapturedValue
   outcome: StageOutcome
   probes: ProbeTrace[]

@@ -3,7 +3,7 @@
  * order and entry order. Every field is deterministic except `timings` and `durationMs`, so two runs of the
  * same scenario differ only there. Documented field by field in docs/json-output.md.
  */
-import type { ChangedPath, Divergence, StageComparison } from '../diff/types.ts'
+import type { ChangedPath, Divergence, IntroducedDivergence, StageComparison } from '../diff/types.ts'
 import type { SerializedError } from '../recording/errors.ts'
 import { type CulpritCount, countCulprits, type RecordingStatus, statusOf } from './outcome-status.ts'
 import type { NoiseTotal, RecordingOutcome, ReplayRun, VariantRun } from './types.ts'
@@ -154,6 +154,7 @@ function jsonDivergence(divergence: Divergence): Divergence {
         ...(divergence.checkpoint === undefined ? {} : { checkpoint: divergence.checkpoint }),
         paths: divergence.paths.map(jsonPath),
         propagatedTo: [...divergence.propagatedTo],
+        ...(divergence.others && { others: divergence.others.map(jsonIntroduced) }),
       }
     case 'external':
       return {
@@ -163,8 +164,26 @@ function jsonDivergence(divergence: Divergence): Divergence {
         detail: divergence.detail,
         paths: divergence.paths.map(jsonPath),
         propagatedTo: [...divergence.propagatedTo],
+        ...(divergence.others && { others: divergence.others.map(jsonIntroduced) }),
       }
   }
+}
+
+function jsonIntroduced(other: IntroducedDivergence): IntroducedDivergence {
+  return other.kind === 'stage'
+    ? {
+        kind: 'stage',
+        culprit: other.culprit,
+        ...(other.checkpoint === undefined ? {} : { checkpoint: other.checkpoint }),
+        paths: other.paths.map(jsonPath),
+      }
+    : {
+        kind: 'external',
+        source: other.source,
+        stage: other.stage,
+        detail: other.detail,
+        paths: other.paths.map(jsonPath),
+      }
 }
 
 function jsonStage(row: StageComparison): StageComparison {

@@ -131,6 +131,19 @@ function recordingLines(
 }
 
 function divergesAt(divergence: Divergence): string {
+  if (divergence.kind === 'none') return divergesAtOne(divergence)
+  const others = divergence.others ?? []
+  const also = others.length === 0 ? '' : `; also introduced at ${others.map(introducedAt).join(', ')}`
+  return `${divergesAtOne(divergence)}${also}`
+}
+
+/** Where a further, independent divergence is introduced: `stock`, `flags (input)`. */
+function introducedAt(other: NonNullable<Extract<Divergence, { kind: 'stage' }>['others']>[number]): string {
+  if (other.kind === 'stage') return sanitizeText(other.culprit)
+  return `${sanitizeText(other.stage)} (${other.source === 'outbound' ? 'outbound requests' : 'input'})`
+}
+
+function divergesAtOne(divergence: Divergence): string {
   if (divergence.kind === 'stage') {
     const probe = divergence.checkpoint?.slice(divergence.culprit.length + 1)
     const at = probe ? ` (first at probe ${sanitizeText(probe)})` : ''

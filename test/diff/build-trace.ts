@@ -44,6 +44,8 @@ export function captured(value: unknown): CapturedValue {
 /** What a test says about one stage; everything is optional but the name. */
 export interface StageSpec {
   name: string
+  /** Declared inputs of a DAG stage. */
+  inputs?: string[]
   input?: unknown
   output?: unknown
   /** Set to make the stage throw: the encoded error is its outcome. */
@@ -68,6 +70,7 @@ export function buildTrace(variant: string, specs: readonly StageSpec[], pipelin
     return {
       name: spec.name,
       index,
+      ...(spec.inputs && { inputs: spec.inputs }),
       input: captured(spec.input ?? null),
       outcome,
       probes,

@@ -105,12 +105,21 @@ describe('diff properties', () => {
         const propagated = left.flatMap((_, index) =>
           index > first && !same[index - 1] ? [`s${index}`] : [],
         )
+        // Traces hold JSON text: compare with what parsing it gives (-0 reads back as 0).
+        const pathsAt = (index: number) =>
+          diffJson(JSON.parse(sortedJson(left[index])), JSON.parse(sortedJson(right[index])))
+        // A later stage whose input agrees and whose output does not introduces a divergence of its own.
+        const others = left.flatMap((_, index) =>
+          index > first && same[index - 1] && !same[index]
+            ? [{ kind: 'stage', culprit: `s${index}`, paths: pathsAt(index) }]
+            : [],
+        )
         expect(comparison.divergence).toEqual({
           kind: 'stage',
           culprit: `s${first}`,
-          // Traces hold JSON text: compare with what parsing it gives (-0 reads back as 0).
-          paths: diffJson(JSON.parse(sortedJson(left[first])), JSON.parse(sortedJson(right[first]))),
+          paths: pathsAt(first),
           propagatedTo: propagated,
+          ...(others.length > 0 && { others }),
         })
         const verdicts = comparison.stages.map((stage) => stage.verdict)
         const expected = left.map((_, index) => {
