@@ -103,13 +103,22 @@ export function textDetail(before: string, after: string): ChangeDetail & { kind
     right = right.slice(start, start + MAX_TEXT_DIFF_CHARS)
     truncated = true
   }
+  return { kind: 'text', segments: diffText(left, right).map(shortenEqual), truncated }
+}
+
+/**
+ * The character-level diff of two texts, cleaned up to read well (diff-match-patch's semantic cleanup:
+ * `r[-é-]{+\ufffd\ufffd+}ponse`, not a scatter of one-letter edits), whole: every segment kept. A text pair
+ * too long to diff within 50 ms gets a coarser diff, never a wrong one.
+ * @example diffText('a red car', 'a blue car') // [equal 'a ', delete 'red', insert 'blue', equal ' car']
+ */
+export function diffText(left: string, right: string): TextSegment[] {
   const diffs = dmp.diff_main(left, right)
   dmp.diff_cleanupSemantic(diffs)
-  const segments: TextSegment[] = diffs.map((diff) => ({
+  return diffs.map((diff) => ({
     op: diff[0] === 0 ? 'equal' : diff[0] < 0 ? 'delete' : 'insert',
     text: diff[1],
   }))
-  return { kind: 'text', segments: segments.map(shortenEqual), truncated }
 }
 
 /** An equal run kept to its first and last characters, the middle replaced by `…`. */

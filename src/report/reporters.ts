@@ -2,6 +2,7 @@
  * The typed reporter registry: each output format is a factory here, and the CLI's accepted `--reporter`
  * values are this registry's keys. Later formats (junit, markdown, html) are added as one entry each.
  */
+import { renderHtml } from './render-html.ts'
 import { renderJson } from './render-json.ts'
 import { renderTerminal } from './render-terminal.ts'
 import type { ReplayRun } from './types.ts'
@@ -28,6 +29,7 @@ export type ReporterFactory = (options: ReporterOptions) => Reporter
 export const reporters = {
   terminal: (options) => ({ render: (run) => renderTerminal(run, options) }),
   json: (_options) => ({ render: renderJson }),
+  html: (_options) => ({ render: renderHtml }),
 } satisfies Record<string, ReporterFactory>
 
 /** A registered reporter's name: `'terminal' | 'json'`. */

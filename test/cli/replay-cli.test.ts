@@ -1,7 +1,7 @@
 /**
  * `parallax replay` as a user runs it: a child process, its exit code, stdout and stderr.
  */
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -71,6 +71,41 @@ describe('parallax replay (CLI)', () => {
     const tolerance = await parallax(['replay', 'scenarios/copilot.ts', '--tolerance', 'abc'])
     expect(tolerance.code).toBe(2)
     expect(tolerance.stderr).toContain('Failed to parse --tolerance abc')
+  })
+
+  it('cli: --report writes each report to its file and keeps the terminal report on stdout', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'parallax-reports-'))
+    const json = join(dir, 'nested', 'result.json')
+    const { code, stdout } = await parallax(['replay', 'scenarios/copilot.ts', '--report', `json=${json}`])
+    expect(code).toBe(1)
+    expect(stdout).toContain('Culprits:')
+    expect(JSON.parse(await readFile(json, 'utf8')).summary).toMatchObject({ total: 8, diverge: 5 })
+    const toStdout = await parallax(['replay', 'scenarios/copilot.ts', '--report', 'json'])
+    expect(JSON.parse(toStdout.stdout).summary).toMatchObject({ total: 8 })
+    // The HTML report keeps the diverging values: its visual diff is there.
+    const html = join(dir, 'report.html')
+    expect((await parallax(['replay', 'scenarios/copilot.ts', '--report', `html=${html}`])).code).toBe(1)
+    const page = await readFile(html, 'utf8')
+    expect(page).toMatch(/^<!doctype html>/i)
+    expect(page).toContain('jsondiffpatch-delta')
+  })
+
+  it('cli: --report with an unknown format, an empty file or two stdout reports is a usage error', async () => {
+    const unknown = await parallax(['replay', 'scenarios/copilot.ts', '--report', 'pdf=out.pdf'])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain('there is no "pdf" report')
+    const empty = await parallax(['replay', 'scenarios/copilot.ts', '--report', 'json='])
+    expect(empty.code).toBe(2)
+    const twice = await parallax([
+      'replay',
+      'scenarios/copilot.ts',
+      '--report',
+      'json',
+      '--report',
+      'terminal',
+    ])
+    expect(twice.code).toBe(2)
+    expect(twice.stderr).toContain('would both go to stdout')
   })
 
   it('cli: an unknown flag is a usage error, exit 2, with a hint', async () => {

@@ -199,8 +199,8 @@ describe('renderJson', () => {
 })
 
 describe('reporters', () => {
-  it('reporters: registers terminal and json, each rendering a run', () => {
-    expect(reporterNames).toEqual(['terminal', 'json'])
+  it('reporters: registers every format, each rendering a run', () => {
+    expect(reporterNames).toEqual(['terminal', 'json', 'html'])
     const run = fullRun()
     expect(reporters.json({ color: false, width: 80, verbose: false }).render(run)).toBe(renderJson(run))
     expect(reporters.terminal({ color: false, width: 80, verbose: false }).render(run)).toContain(

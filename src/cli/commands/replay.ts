@@ -5,7 +5,7 @@ import { relative } from 'node:path'
 import { Command, Option } from 'commander'
 import picocolors from 'picocolors'
 import { ParallaxError } from '../../recording/errors.ts'
-import { renderJson, renderTerminal } from '../../report/index.ts'
+import { renderJson, renderTerminal, reporterNames } from '../../report/index.ts'
 import { sanitizeText } from '../../report/sanitize-text.ts'
 import { detectNoise, learnNoise, type NoiseDetection } from '../../scenario/detect-noise.ts'
 import { loadScenario, type ResolvedScenario } from '../../scenario/load-scenario.ts'
@@ -13,10 +13,12 @@ import { runScenario } from '../../scenario/run-scenario.ts'
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts'
 import { addNoiseOptions, type NoiseFlags, noiseFromFlags } from '../noise-flags.ts'
 import { createProgress } from '../progress.ts'
+import { parseReportSpecs, writeReports } from '../report-flags.ts'
 
 interface ReplayFlags extends NoiseFlags {
   detectNoise?: boolean
   learnNoise?: boolean
+  report?: string[]
   variants?: string
   recording?: string[]
   seed?: number
@@ -41,6 +43,10 @@ export function replayCommand(): Command {
       ).argParser(parseSeed),
     )
     .option('--json', 'print the result as JSON on stdout (see docs/json-output.md)')
+    .option(
+      '--report <spec...>',
+      `also write reports, each <format>[=<file>] (formats: ${reporterNames.join(', ')}); without a file, to stdout in place of the terminal report`,
+    )
     .option('--no-color', 'plain text, no colours (also NO_COLOR=1)')
     .option('--verbose', 'show every changed path, not the first few')
     .option(
@@ -54,7 +60,7 @@ export function replayCommand(): Command {
   return addNoiseOptions(command)
     .addHelpText(
       'after',
-      `\nExamples:\n  parallax replay scenarios/copilot.ts\n  parallax replay scenarios/copilot.ts --json\n  parallax replay scenarios/api.ts --ignore '**.requestId' --tolerance '**.score=0.001'\n\nNoise rules (docs/noise-rules.md) add to the scenario's own; the report says what each hid.\n\n${EXIT_CODES_HELP}`,
+      `\nExamples:\n  parallax replay scenarios/copilot.ts\n  parallax replay scenarios/copilot.ts --json\n  parallax replay scenarios/copilot.ts --report junit=out/parallax.xml --report html=out/parallax.html\n  parallax replay scenarios/api.ts --ignore '**.requestId' --tolerance '**.score=0.001'\n\nNoise rules (docs/noise-rules.md) add to the scenario's own; the report says what each hid.\n\n${EXIT_CODES_HELP}`,
     )
     .action(async (scenarioPath: string, flags: ReplayFlags) => {
       process.exitCode = await replay(scenarioPath, flags)
@@ -65,6 +71,16 @@ async function replay(scenarioPath: string, flags: ReplayFlags): Promise<number>
   const scenario = await loadScenario(scenarioPath)
   if (flags.detectNoise || flags.learnNoise) return findNoise(scenario, flags)
   const noise = noiseFromFlags(flags)
+  const reports = parseReportSpecs(flags.report ?? [])
+  if (flags.json && reports.some((report) => report.file === undefined)) {
+    throw new ParallaxError(
+      'PARALLAX_USAGE',
+      'Failed to parse the command line: --json and a --report without a file both want stdout.',
+      {
+        hint: 'Give the report a file: --report junit=out/parallax.xml.',
+      },
+    )
+  }
   const variants = flags.variants === undefined ? undefined : parseVariants(flags.variants)
   const progress = createProgress(process.stderr)
   let run: Awaited<ReturnType<typeof runScenario>>
@@ -74,6 +90,8 @@ async function replay(scenarioPath: string, flags: ReplayFlags): Promise<number>
       ...(flags.recording ? { recordingIds: flags.recording } : {}),
       ...(flags.seed === undefined ? {} : { seed: flags.seed }),
       ...(noise && { noise }),
+      // The HTML report shows the diverging values side by side.
+      ...(reports.some((report) => report.format === 'html') && { keepValues: true }),
       onProgress: (done, total, outcome) => progress.update(done, total, outcome.recordingId),
     })
   } finally {
@@ -81,9 +99,9 @@ async function replay(scenarioPath: string, flags: ReplayFlags): Promise<number>
   }
   const color =
     flags.color !== false && !flags.json && picocolors.isColorSupported && Boolean(process.stdout.isTTY)
-  const text = flags.json
-    ? renderJson(run)
-    : renderTerminal(run, { color, width: process.stdout.columns || 100, verbose: flags.verbose === true })
+  const options = { color, width: process.stdout.columns || 100, verbose: flags.verbose === true }
+  const reported = await writeReports(run, reports, options)
+  const text = reported ?? (flags.json ? renderJson(run) : renderTerminal(run, options))
   await new Promise<void>((resolve, reject) =>
     process.stdout.write(text, (error) => (error ? reject(error) : resolve())),
   )
