@@ -11,12 +11,12 @@
  * `npm run demo -- --update-recordings` records into the checked-in `recordings/copilot/` instead (the data
  * source then listens on the port the scenario's configs name, 4010), which `scenarios/copilot.ts` replays.
  */
-import { mkdir, rm } from 'node:fs/promises'
-import { join, relative, resolve } from 'node:path'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { dirname, join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createRecorder } from '../../src/record/index.ts'
 import { type Recording, writeSegment } from '../../src/recording/index.ts'
-import { renderTerminal, statusOf } from '../../src/report/index.ts'
+import { renderHtml, renderTerminal, statusOf } from '../../src/report/index.ts'
 import { defineScenario, resolveScenario, runScenario } from '../../src/scenario/index.ts'
 import { type CopilotConfig, localConfig, productionConfig, withDataSource } from './config.ts'
 import { startDataSource } from './data-source.ts'
@@ -89,12 +89,18 @@ const scenario = resolveScenario(
 )
 say('replaying every recording under local and production, each in its own worker thread …')
 const run = await runScenario(scenario, {
+  keepValues: true,
   onProgress: (done, total, outcome) =>
     say(`  ${done}/${total} ${outcome.recordingId}: ${statusOf(outcome.result)}`),
 })
 process.stdout.write(renderTerminal(run, { color, width: process.stdout.columns || 110, verbose: false }))
+// The same run as a page: stage timelines side by side, the culprit highlighted, a visual diff.
+const report = join(root, 'out', 'copilot-report.html')
+await mkdir(dirname(report), { recursive: true })
+await writeFile(report, renderHtml(run))
 process.stdout.write(
-  `\nThe same from the CLI, on the checked-in recordings:\n  npx parallax replay scenarios/copilot.ts\n  npx parallax replay scenarios/copilot.ts --json\n`,
+  `\nThe same as a page: ${relative(process.cwd(), report)} (open it in a browser; it loads nothing from the network)\n` +
+    `The same from the CLI, on the checked-in recordings:\n  npx parallax replay scenarios/copilot.ts\n  npx parallax replay scenarios/copilot.ts --json\n  npx parallax replay scenarios/copilot.ts --report html=out/copilot-report.html\n`,
 )
 // The demo's job is to show the divergence, so finding it is success; anything else is not.
 const found = run.summary.diverge > 0 && run.summary.failed === 0 && run.summary.invalid === 0
