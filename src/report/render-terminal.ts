@@ -10,6 +10,7 @@ import type { ChangedPath, Comparison, Divergence } from '../diff/types.ts'
 import type { SerializedError } from '../recording/errors.ts'
 import { formatChange } from './format-change.ts'
 import { formatDetail } from './format-detail.ts'
+import { groupDivergences, groupPlace } from './group-divergences.ts'
 import { countCulprits, statusOf } from './outcome-status.ts'
 import { formatMs, renderTimeline } from './render-timeline.ts'
 import { sanitizeText } from './sanitize-text.ts'
@@ -40,8 +41,10 @@ export function renderTerminal(run: ReplayRun, options: TerminalOptions): string
   const idWidth = Math.max(0, ...run.recordings.map((o) => textWidth(sanitizeText(o.recordingId))))
   const routeWidth = Math.max(0, ...run.recordings.map((o) => textWidth(sanitizeText(o.route))))
   const columns = { id: Math.min(idWidth, 32), route: Math.min(routeWidth, 32) }
-  for (const outcome of run.recordings)
-    lines.push(...recordingLines(outcome, run, columns, { ...options, width }))
+  if (run.recordings.length > GROUP_ABOVE && !options.verbose) lines.push(...groupLines(run, width))
+  else
+    for (const outcome of run.recordings)
+      lines.push(...recordingLines(outcome, run, columns, { ...options, width }))
   if (run.loadErrors.length > 0) lines.push([], ...loadErrorLines(run.loadErrors, width))
   lines.push([], ...culpritLines(run), ...noiseLines(run), summaryLine(run))
   return paintLines(lines, { color: options.color, width })
@@ -281,6 +284,66 @@ function culpritLines(run: ReplayRun): Line[] {
       ],
     ),
   ]
+}
+
+/** Above this many recordings the report shows groups of divergences, not every recording (see --verbose). */
+const GROUP_ABOVE = 30
+/** Groups shown before "+N more groups". */
+const GROUPS_SHOWN = 12
+
+/**
+ * A large run, grouped: one block per group of recordings that diverge the same way (same place, same
+ * changed paths with indexes generalized), with the count, an example and the command that replays it.
+ */
+function groupLines(run: ReplayRun, width: number): Line[] {
+  const groups = groupDivergences(run)
+  const agree = run.summary.agree
+  const lines: Line[] = [
+    [
+      span(
+        `${plural(run.recordings.length, 'recording')} in ${plural(groups.length, 'group')} of divergences and failures` +
+          (agree > 0 ? `, ${agree} agree` : '') +
+          ' (every recording: --verbose, or --report json|html):',
+        'dim',
+      ),
+    ],
+  ]
+  for (const group of groups.slice(0, GROUPS_SHOWN)) {
+    const failed = group.kind === 'failed'
+    lines.push([
+      '  ',
+      span(failed ? '!' : '✗', failed ? 'yellow' : 'red', 'bold'),
+      ' ',
+      span(`×${group.count}`, 'bold'),
+      '  ',
+      span(
+        failed ? sanitizeText(groupPlace(group)) : `diverges at ${sanitizeText(groupPlace(group))}`,
+        failed ? 'yellow' : 'red',
+      ),
+      span(`  e.g. ${sanitizeText(group.example.recordingId)} ${sanitizeText(group.example.route)}`, 'dim'),
+    ])
+    if (group.kind === 'failed') {
+      lines.push([INDENT, span(sanitizeText(group.message), 'dim')])
+    } else {
+      const signature = group.signature.map((entry) => sanitizeText(entry.path))
+      const shown = signature.slice(0, PATHS_SHOWN).join(', ')
+      const more = signature.length > PATHS_SHOWN ? ` +${signature.length - PATHS_SHOWN} more` : ''
+      lines.push([
+        INDENT,
+        span('paths ', 'dim'),
+        span(clipText(shown, width - INDENT.length - 12), 'cyan'),
+        span(more, 'dim'),
+      ])
+    }
+    lines.push([INDENT, span(`replay: ${sanitizeText(group.example.replayKey)}`, 'dim')])
+  }
+  if (groups.length > GROUPS_SHOWN)
+    lines.push(['  ', span(`+${groups.length - GROUPS_SHOWN} more groups`, 'dim')])
+  return lines
+}
+
+function clipText(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, Math.max(1, max - 1))}…`
 }
 
 /** What each noise rule hid, so a rule never hides a bug silently; a rule that hid nothing is dimmed. */

@@ -1,9 +1,11 @@
 /**
- * The typed reporter registry: each output format is a factory here, and the CLI's accepted `--reporter`
- * values are this registry's keys. Later formats (junit, markdown, html) are added as one entry each.
+ * The typed reporter registry: each output format is a factory here, and the formats the CLI's `--report`
+ * accepts are this registry's keys.
  */
 import { renderHtml } from './render-html.ts'
 import { renderJson } from './render-json.ts'
+import { renderJunit } from './render-junit.ts'
+import { renderMarkdown } from './render-markdown.ts'
 import { renderTerminal } from './render-terminal.ts'
 import type { ReplayRun } from './types.ts'
 
@@ -30,9 +32,11 @@ export const reporters = {
   terminal: (options) => ({ render: (run) => renderTerminal(run, options) }),
   json: (_options) => ({ render: renderJson }),
   html: (_options) => ({ render: renderHtml }),
+  junit: (_options) => ({ render: renderJunit }),
+  markdown: (_options) => ({ render: renderMarkdown }),
 } satisfies Record<string, ReporterFactory>
 
-/** A registered reporter's name: `'terminal' | 'json'`. */
+/** A registered reporter's name: `'terminal' | 'json' | 'html' | 'junit' | 'markdown'`. */
 export type ReporterName = keyof typeof reporters
 
 /**
@@ -43,7 +47,7 @@ export const reporterNames = Object.keys(reporters) as ReporterName[]
 
 /**
  * True when `name` is a registered reporter.
- * @example isReporterName('junit') // false until junit is registered
+ * @example isReporterName('junit') // true; isReporterName('pdf') // false
  */
 export function isReporterName(name: string): name is ReporterName {
   return Object.hasOwn(reporters, name)

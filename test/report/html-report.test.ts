@@ -194,13 +194,9 @@ describe('html report markup', () => {
   })
 
   it('renderHtml: is deterministic and keeps a 10,000-recording run lean', () => {
-    const run = largeRun(10_000)
-    const started = performance.now()
-    const html = renderHtml(run)
-    const ms = performance.now() - started
-    console.log(`[parallax] 10,000 recordings: ${(html.length / 1e6).toFixed(1)} MB in ${Math.round(ms)} ms`)
+    // Size only: how fast it renders is the bench's to say (npm run bench -- group), not a test's.
+    const html = renderHtml(largeRun(10_000))
     expect(html.length / 10_000).toBeLessThan(3_000)
-    expect(ms).toBeLessThan(10_000)
     expect(renderHtml(largeRun(50))).toBe(renderHtml(largeRun(50)))
   })
 })

@@ -200,7 +200,7 @@ describe('renderJson', () => {
 
 describe('reporters', () => {
   it('reporters: registers every format, each rendering a run', () => {
-    expect(reporterNames).toEqual(['terminal', 'json', 'html'])
+    expect(reporterNames).toEqual(['terminal', 'json', 'html', 'junit', 'markdown'])
     const run = fullRun()
     expect(reporters.json({ color: false, width: 80, verbose: false }).render(run)).toBe(renderJson(run))
     expect(reporters.terminal({ color: false, width: 80, verbose: false }).render(run)).toContain(

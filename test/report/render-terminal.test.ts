@@ -239,3 +239,20 @@ describe('renderTerminal', () => {
     expect(text).toContain('r\\x1b.ndjson:3')
   })
 })
+
+describe('renderTerminal: large runs', () => {
+  it('groups the divergences of a run of many recordings: one block per group, not one per recording', () => {
+    const { agree, culprit, outbound } = outcomes()
+    const recordings = Array.from({ length: 60 }, (_, i) => {
+      const template = [agree!, culprit!, culprit!, outbound!][i % 4]!
+      return { ...template, recordingId: `rec-${i}` }
+    })
+    const text = renderTerminal(replayRun(recordings), PLAIN)
+    expect(text).toContain('60 recordings in 2 groups of divergences and failures, 15 agree')
+    expect(text).toMatch(/✗ ×30 {2}diverges at decode/)
+    expect(text).toMatch(/✗ ×15 {2}diverges at retrieve \(external: outbound requests\)/)
+    expect(text).toContain('paths $.documents[*], $.documents[*].text')
+    expect(text).not.toContain('rec-59')
+    expect(renderTerminal(replayRun(recordings), { ...PLAIN, verbose: true })).toContain('rec-59')
+  })
+})
