@@ -3,6 +3,7 @@
  * configuration a developer runs locally and the one production runs.
  *
  *   npx parallax replay scenarios/copilot.ts
+ *   npx parallax test
  */
 
 import { defineScenario } from 'parallax/scenario'
@@ -18,4 +19,7 @@ export const copilot = defineScenario({
   },
   compare: ['local', 'production'],
   seed: 1,
+  // The demo's known bug, kept as a test: `parallax test` passes while multi-byte requests diverge at decode
+  // (and ASCII ones agree), and fails once none does — the fix then updates this line to 'agree'.
+  expect: { divergeAt: 'decode' },
 })

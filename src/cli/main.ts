@@ -11,6 +11,7 @@ import { proxyCommand } from './commands/proxy.ts'
 import { redactCommand } from './commands/redact.ts'
 import { replayCommand } from './commands/replay.ts'
 import { scanCommand } from './commands/scan.ts'
+import { testCommand } from './commands/test.ts'
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.ts'
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -33,6 +34,7 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ outputError: () => {} })
   for (const command of [
     replayCommand(),
+    testCommand(),
     inspectCommand(),
     importCommand(),
     exportCommand(),

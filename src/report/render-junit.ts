@@ -70,6 +70,37 @@ function plain(text: string): string {
  * @example writeFileSync('parallax.xml', renderJunit(await runScenario(scenario)))
  */
 export function renderJunit(run: ReplayRun): string {
+  return renderJunitRuns([run])
+}
+
+/**
+ * Renders several runs (the scenarios of `parallax test`) as one JUnit document, one `<testsuite>` each.
+ * @example writeFileSync('parallax.xml', renderJunitRuns(runs))
+ */
+export function renderJunitRuns(runs: readonly ReplayRun[]): string {
+  const suites = runs.map(junitSuite)
+  const total = (key: 'tests' | 'failures' | 'errors') => suites.reduce((sum, suite) => sum + suite[key], 0)
+  const time = seconds(runs.reduce((sum, run) => sum + run.durationMs, 0))
+  const name =
+    runs.length === 1
+      ? suites[0]!.title
+      : xmlAttribute(`parallax test: ${runs.map((run) => plain(run.scenario)).join(', ')}`)
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="${name}" tests="${total('tests')}" failures="${total('failures')}" errors="${total('errors')}" time="${time}">`,
+    ...suites.flatMap((suite) => suite.xml),
+    '</testsuites>',
+    '',
+  ].join('\n')
+}
+
+function junitSuite(run: ReplayRun): {
+  title: string
+  tests: number
+  failures: number
+  errors: number
+  xml: string[]
+} {
   const scenario = plain(run.scenario)
   const cases = run.recordings.map((outcome) => testcase(outcome, run))
   const invalid = run.loadErrors.map((error, index) => loadErrorCase(error, index, scenario))
@@ -79,10 +110,8 @@ export function renderJunit(run: ReplayRun): string {
   const time = seconds(run.durationMs)
   const counts = `tests="${tests}" failures="${failures}" errors="${errors}"`
   const [left, right] = [plain(run.variants[0]), plain(run.variants[1])]
-  const suiteName = xmlAttribute(`parallax ${scenario}: ${left} vs ${right}`)
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${suiteName}" ${counts} time="${time}">`,
+  const title = xmlAttribute(`parallax ${scenario}: ${left} vs ${right}`)
+  const xml = [
     `  <testsuite name="${xmlAttribute(scenario)}" ${counts} skipped="0" time="${time}">`,
     '    <properties>',
     property('pipeline', plain(run.pipeline)),
@@ -91,9 +120,8 @@ export function renderJunit(run: ReplayRun): string {
     ...cases.map((c) => c.xml),
     ...invalid,
     '  </testsuite>',
-    '</testsuites>',
-    '',
-  ].join('\n')
+  ]
+  return { title, tests, failures, errors, xml }
 }
 
 function property(name: string, value: string): string {
@@ -134,7 +162,22 @@ function testcase(
     }
   }
   const divergence = result.comparison.divergence
-  if (divergence.kind === 'none') return { status: 'pass', xml: `${open}</testcase>` }
+  // Under `parallax test`, a known divergence the scenario expects is a pass, said in the test's output.
+  if (outcome.expectation?.met === true) {
+    const note =
+      divergence.kind === 'none'
+        ? ''
+        : `\n      <system-out>${xmlText(plain(outcome.expectation.reason))}</system-out>\n    `
+    return { status: 'pass', xml: `${open}${note}</testcase>` }
+  }
+  if (divergence.kind === 'none') {
+    if (outcome.expectation === undefined) return { status: 'pass', xml: `${open}</testcase>` }
+    const reason = plain(outcome.expectation.reason)
+    return {
+      status: 'failure',
+      xml: `${open}\n      <failure message="${xmlAttribute(clip(reason))}" type="expectation">${xmlText(`${reason}\n${replay}`)}</failure>\n    </testcase>`,
+    }
+  }
   const [left, right] = [plain(run.variants[0]), plain(run.variants[1])]
   const text = [
     ...divergenceLines(divergence, left, right),

@@ -28,6 +28,11 @@ export interface RecordingOutcome {
   result: RecordingResult
   /** A command that replays just this recording, ready to paste. */
   replayKey: string
+  /**
+   * Set by `parallax test`: whether the scenario's expectation holds for this recording (a divergence at
+   * the stage of a known bug is expected), and why not when it does not.
+   */
+  expectation?: { met: boolean; reason: string }
 }
 
 /** The whole run: what `parallax replay` prints and `--json` serializes. */

@@ -26,7 +26,16 @@ export interface ScenarioDefinition {
    * ignored paths, masks, numeric tolerance, unordered arrays, identity keys, compared headers.
    */
   noise?: NoiseRules
+  /**
+   * What `parallax test` expects (default `'agree'`): every recording agrees; or `{ divergeAt: 'decode' }`,
+   * a known bug kept as a test until it is fixed: recordings agree or diverge at that stage, and at least
+   * one still does — when none does, the bug is fixed and the test fails until the expectation is updated.
+   */
+  expect?: ScenarioExpectation
 }
+
+/** See {@link ScenarioDefinition.expect}. */
+export type ScenarioExpectation = 'agree' | { divergeAt: string }
 
 export type Scenario = Readonly<ScenarioDefinition> & { readonly [SCENARIO]: true }
 
@@ -60,6 +69,21 @@ export function defineScenario(definition: ScenarioDefinition): Scenario {
   const recordings = [definition.recordings].flat()
   if (recordings.length === 0)
     throw invalid('it names no recordings', 'Set recordings to a folder such as "../recordings/api".')
+  const expectation = definition.expect
+  if (
+    expectation !== undefined &&
+    expectation !== 'agree' &&
+    !(
+      typeof expectation === 'object' &&
+      typeof expectation?.divergeAt === 'string' &&
+      expectation.divergeAt !== ''
+    )
+  ) {
+    throw invalid(
+      `expect is ${JSON.stringify(expectation)}`,
+      "Write expect: 'agree', or expect: { divergeAt: '<stage>' } for a known bug kept as a test.",
+    )
+  }
   // Checked now, so a bad rule fails where the scenario is defined, naming the rule.
   compileNoiseRules(definition.noise, `scenario ${definition.name} noise`)
   return Object.freeze({ ...definition, [SCENARIO]: true as const })

@@ -1,6 +1,23 @@
 /**
  * The scenario layer: scenario files, loading them, and running one as a side-by-side replay.
  */
-export { defineScenario, isScenario, type Scenario, type ScenarioDefinition } from './define-scenario.ts'
+export {
+  defineScenario,
+  isScenario,
+  type Scenario,
+  type ScenarioDefinition,
+  type ScenarioExpectation,
+} from './define-scenario.ts'
 export { loadScenario, type ResolvedScenario, resolveScenario } from './load-scenario.ts'
 export { type RunScenarioOptions, runScenario } from './run-scenario.ts'
+export {
+  checkExpectation,
+  findScenarioFiles,
+  parseShard,
+  runSuite,
+  type ScenarioResult,
+  type Shard,
+  type SuiteOptions,
+  type SuiteRun,
+  shardOf,
+} from './run-suite.ts'

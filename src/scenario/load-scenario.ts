@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { type CompiledNoise, compileNoiseRules, mergeNoise } from '../diff/noise-rules.ts'
 import { ParallaxError } from '../recording/errors.ts'
 import type { PipelineRef, Variant } from '../replay/types.ts'
-import { isScenario, type Scenario } from './define-scenario.ts'
+import { isScenario, type Scenario, type ScenarioExpectation } from './define-scenario.ts'
 import { noiseFileOf, readNoiseFile } from './detect-noise.ts'
 
 /** A scenario with every path made absolute and its variants named. */
@@ -21,6 +21,7 @@ export interface ResolvedScenario {
   seed: number
   allowHosts: string[]
   noise: CompiledNoise
+  expect: ScenarioExpectation
 }
 
 /**
@@ -85,5 +86,6 @@ export function resolveScenario(scenario: Scenario, file: string): ResolvedScena
     seed: scenario.seed ?? 1,
     allowHosts: scenario.allowHosts ?? [],
     noise: mergeNoise(compileNoiseRules(scenario.noise, `${file} noise`), learnedNoise(file)),
+    expect: scenario.expect ?? 'agree',
   }
 }

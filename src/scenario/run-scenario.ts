@@ -38,6 +38,8 @@ export interface RunScenarioOptions {
   keepValues?: boolean
   /** Noise rules added to the scenario's own (from the command line). */
   noise?: CompiledNoise
+  /** Only the recordings this accepts (a CI shard, a filter); a scenario left with none is an error. */
+  select?: (recording: Recording) => boolean
 }
 
 interface Loaded {
@@ -75,7 +77,15 @@ export async function runScenario(
   const noise = mergeNoise(scenario.noise, options.noise)
 
   const { loaded, loadErrors } = await loadAll(scenario.recordings)
-  const selected = options.recordingIds ? selectIds(loaded, options.recordingIds, scenario) : loaded
+  const named = options.recordingIds ? selectIds(loaded, options.recordingIds, scenario) : loaded
+  const selected = options.select ? named.filter((entry) => options.select!(entry.recording)) : named
+  if (selected.length === 0 && named.length > 0) {
+    throw new ParallaxError(
+      'PARALLAX_NOT_FOUND',
+      `Failed to run scenario ${scenario.name}: none of its ${named.length} recordings is selected.`,
+      { hint: 'Widen the selection (shard, filter).', details: { loaded: named.length, selected: 0 } },
+    )
+  }
   if (selected.length === 0) {
     throw new ParallaxError(
       'PARALLAX_NOT_FOUND',

@@ -9,7 +9,7 @@ const base = {
   variants: { local: { config: {} }, production: { config: {} } },
 }
 
-describe('scenario noise rules', () => {
+describe('scenario noise rules and expectations', () => {
   it('defineScenario checks noise rules where they are written, naming the scenario and the rule', () => {
     let error: unknown
     try {
@@ -19,6 +19,15 @@ describe('scenario noise rules', () => {
     }
     expect(isParallaxError(error, 'PARALLAX_USAGE')).toBe(true)
     expect((error as Error).message).toContain('scenario api noise.ignore[1]')
+  })
+
+  it('defineScenario rejects a malformed expectation, and resolves a missing one to agree', () => {
+    for (const bad of ['diverge', { divergeAt: '' }, { at: 'decode' }]) {
+      expect(() => defineScenario({ ...base, expect: bad as never })).toThrow(/expect/)
+    }
+    expect(resolveScenario(defineScenario(base), '/tmp/scenarios/api.ts').expect).toBe('agree')
+    const known = defineScenario({ ...base, expect: { divergeAt: 'decode' } })
+    expect(resolveScenario(known, '/tmp/scenarios/api.ts').expect).toEqual({ divergeAt: 'decode' })
   })
 
   it('resolveScenario compiles the rules for the comparison', () => {
