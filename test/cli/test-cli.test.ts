@@ -2,7 +2,8 @@
  * `parallax test` as CI runs it: scenarios held to their expectations, shards that cover every recording
  * exactly once, --bail, --filter, a JUnit report, and the exit codes.
  */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -38,10 +39,25 @@ export const scenario = defineScenario({
   return file
 }
 
+/** A digest of every file under `dir` (paths and bytes). */
+async function folderDigest(dir: string): Promise<string> {
+  const hash = createHash('sha256')
+  for (const entry of (await readdir(dir, { recursive: true, withFileTypes: true })).sort((a, b) =>
+    join(a.parentPath, a.name).localeCompare(join(b.parentPath, b.name)),
+  )) {
+    if (!entry.isFile()) continue
+    const path = join(entry.parentPath, entry.name)
+    hash.update(path).update(await readFile(path))
+  }
+  return hash.digest('hex')
+}
+
 describe('parallax test (CLI)', () => {
-  it('cli: the repository suite passes: the copilot scenario keeps its known divergence at decode', async () => {
+  it('cli: the repository suite passes: the copilot scenario keeps its known divergence at decode, and writes nothing', async () => {
+    const before = await folderDigest(join(ROOT, 'recordings'))
     const { code, stdout } = await parallax(['test'])
     expect(code).toBe(0)
+    expect(await folderDigest(join(ROOT, 'recordings'))).toBe(before)
     expect(stdout).toContain('✓ copilot (scenarios/copilot.ts): 8 recordings, 3 agree, 5 diverge, 0 failed')
     expect(stdout).toContain('parallax test: 1 scenarios, 1 passed, 0 failed · 8 recordings')
   })

@@ -62,7 +62,12 @@ describe('noise detection', () => {
     expect(detect.stdout).toContain('$.thread  in shout output under local, production, 2 recordings')
     expect(detect.stderr).not.toContain('stopped between two replays')
     expect(existsSync(noiseFileOf(file))).toBe(false)
-    const learn = await parallax(['replay', file, '--learn-noise'])
+    // Nothing is written in CI unless asked.
+    const refused = await parallax(['replay', file, '--learn-noise'], undefined, { CI: 'true' })
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toContain('Refusing to --learn-noise in CI')
+    expect(existsSync(noiseFileOf(file))).toBe(false)
+    const learn = await parallax(['replay', file, '--learn-noise'], undefined, { CI: undefined })
     expect(learn.code).toBe(0)
     expect(learn.stdout).toContain('Wrote 1 ignore rules to')
     const replay = await parallax(['replay', file])

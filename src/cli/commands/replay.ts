@@ -19,6 +19,7 @@ interface ReplayFlags extends NoiseFlags {
   detectNoise?: boolean
   learnNoise?: boolean
   report?: string[]
+  allowWrite?: boolean
   variants?: string
   recording?: string[]
   seed?: number
@@ -69,6 +70,15 @@ export function replayCommand(): Command {
 
 async function replay(scenarioPath: string, flags: ReplayFlags): Promise<number> {
   const scenario = await loadScenario(scenarioPath)
+  if (flags.learnNoise && process.env['CI'] && !flags.allowWrite) {
+    throw new ParallaxError(
+      'PARALLAX_USAGE',
+      'Refusing to --learn-noise in CI: it writes rules beside the scenario.',
+      {
+        hint: 'Learn noise on a workstation and commit the file, or pass --allow-write if this CI job is meant to write it.',
+      },
+    )
+  }
   if (flags.detectNoise || flags.learnNoise) return findNoise(scenario, flags)
   const noise = noiseFromFlags(flags)
   const reports = parseReportSpecs(flags.report ?? [])
