@@ -1,9 +1,16 @@
 /**
- * Writes schema/recording.schema.json from the zod schemas (`npm run schema`).
+ * Writes the JSON Schemas generated from the zod schemas (`npm run schema`): schema/recording.schema.json
+ * (recording segments) and schema/scenario.schema.json (JSON scenario files).
  */
 import { writeFile } from 'node:fs/promises'
 import { recordingJsonSchemaText } from '../src/recording/json-schema.ts'
+import { scenarioJsonSchemaText } from '../src/scenario/scenario-schema.ts'
 
-const target = new URL('../schema/recording.schema.json', import.meta.url)
-await writeFile(target, recordingJsonSchemaText())
-console.info(`[parallax] wrote ${target.pathname}`)
+for (const [name, text] of [
+  ['recording', recordingJsonSchemaText()],
+  ['scenario', scenarioJsonSchemaText()],
+] as const) {
+  const target = new URL(`../schema/${name}.schema.json`, import.meta.url)
+  await writeFile(target, text)
+  console.info(`[parallax] wrote ${target.pathname}`)
+}

@@ -40,6 +40,15 @@ export function recordingJsonSchemaText(): string {
 
 const LINE_WIDTH = 110
 
+/**
+ * JSON text laid out as the repository's formatter (biome) lays out JSON: objects break onto lines, an array
+ * of primitives stays on one line when it fits. For generated files that `npm run lint` must accept.
+ * @example formatJsonText({ a: [1, 2] }) // '{\n  "a": [1, 2]\n}\n'
+ */
+export function formatJsonText(value: unknown): string {
+  return formatJson(value, '', '', '') + '\n'
+}
+
 // Objects always break onto lines; an array of primitives stays on one line when that line fits.
 function formatJson(value: unknown, indent: string, prefix: string, suffix: string): string {
   if (typeof value !== 'object' || value === null) return JSON.stringify(value)

@@ -1,14 +1,21 @@
 /**
  * Loading a scenario file and resolving its paths against the file's folder.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { type CompiledNoise, compileNoiseRules, mergeNoise } from '../diff/noise-rules.ts'
 import { ParallaxError } from '../recording/errors.ts'
 import type { PipelineRef, Variant } from '../replay/types.ts'
-import { isScenario, type Scenario, type ScenarioExpectation } from './define-scenario.ts'
+import {
+  defineScenario,
+  isScenario,
+  type Scenario,
+  type ScenarioDefinition,
+  type ScenarioExpectation,
+} from './define-scenario.ts'
 import { noiseFileOf, readNoiseFile } from './detect-noise.ts'
+import { scenarioFileSchema } from './scenario-schema.ts'
 
 /** A scenario with every path made absolute and its variants named. */
 export interface ResolvedScenario {
@@ -25,7 +32,8 @@ export interface ResolvedScenario {
 }
 
 /**
- * Imports a scenario file (TypeScript or JavaScript) and resolves it.
+ * Loads a scenario file (TypeScript or JavaScript exporting `defineScenario(...)`, or JSON, see
+ * scenario-schema.ts) and resolves it.
  * @example const scenario = await loadScenario('scenarios/copilot.ts')
  */
 export async function loadScenario(path: string): Promise<ResolvedScenario> {
@@ -35,6 +43,7 @@ export async function loadScenario(path: string): Promise<ResolvedScenario> {
       hint: 'Pass the path of a scenario file, e.g. `parallax replay scenarios/copilot.ts`.',
     })
   }
+  if (file.endsWith('.json')) return resolveScenario(readJsonScenario(file, path), file)
   let mod: Record<string, unknown>
   try {
     mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>
@@ -60,6 +69,37 @@ export async function loadScenario(path: string): Promise<ResolvedScenario> {
     )
   }
   return resolveScenario(scenario, file)
+}
+
+/** A JSON scenario file, checked against scenarioFileSchema, as the scenario defineScenario makes of it. */
+function readJsonScenario(file: string, path: string): Scenario {
+  let data: unknown
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (error) {
+    throw new ParallaxError(
+      'PARALLAX_USAGE',
+      `Failed to load scenario ${path}: it is not JSON (${(error as Error).message}).`,
+      {
+        hint: 'Fix the JSON; schema/scenario.schema.json describes the file (point "$schema" at it for an editor to check it).',
+        cause: error,
+      },
+    )
+  }
+  const parsed = scenarioFileSchema.safeParse(data)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!
+    const at = issue.path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('')
+    throw new ParallaxError(
+      'PARALLAX_USAGE',
+      `Failed to load scenario ${path}: at ${at || 'the top'}, ${issue.message}.`,
+      {
+        hint: 'schema/scenario.schema.json describes the file (point "$schema" at it for an editor to check it).',
+      },
+    )
+  }
+  const { $schema: _schema, ...definition } = parsed.data
+  return defineScenario(definition as ScenarioDefinition)
 }
 
 /** The rules learned beside the scenario (`<name>.noise.json`, see detect-noise.ts), if any. */

@@ -52,7 +52,8 @@ export interface SuiteOptions {
 }
 
 /**
- * The scenario files under `paths` (files, or folders searched one level deep for `.ts`, `.js` and `.mjs`),
+ * The scenario files under `paths` (files, or folders searched one level deep for `.ts`, `.js`, `.mjs` and
+ * `.json`, not learned `.noise.json` rules),
  * sorted; a path that does not exist, or a folder without scenarios, is a usage error.
  * @example findScenarioFiles(['scenarios']) // ['/repo/scenarios/api.ts', '/repo/scenarios/copilot.ts']
  */
@@ -77,14 +78,17 @@ export function findScenarioFiles(paths: readonly string[], cwd = process.cwd())
       continue
     }
     const found = readdirSync(full)
-      .filter((name) => /\.(ts|js|mjs)$/.test(name) && !name.endsWith('.d.ts'))
+      .filter(
+        (name) =>
+          /\.(ts|js|mjs|json)$/.test(name) && !name.endsWith('.d.ts') && !name.endsWith('.noise.json'),
+      )
       .map((name) => join(full, name))
     if (found.length === 0) {
       throw new ParallaxError(
         'PARALLAX_NOT_FOUND',
         `Failed to find scenarios in ${path}: it holds no scenario file.`,
         {
-          hint: 'Scenario files are .ts or .js modules exporting defineScenario({...}).',
+          hint: 'Scenario files are .ts or .js modules exporting defineScenario({...}), or .json files (schema/scenario.schema.json).',
         },
       )
     }
