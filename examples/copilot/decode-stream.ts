@@ -30,7 +30,11 @@ export async function decodeStream(input: RetrievedContext, ctx: StageContext): 
   return { query: input.query, documents: parseDocuments(text) }
 }
 
-function parseDocuments(text: string): ContextDocument[] {
+/**
+ * Parses the decoded data source answer into documents; throws on anything else.
+ * @example parseDocuments('[{"id":"a","title":"t","text":"x","score":1}]')
+ */
+export function parseDocuments(text: string): ContextDocument[] {
   let value: unknown
   try {
     value = JSON.parse(text)

@@ -12,6 +12,7 @@ import { redactCommand } from './commands/redact.ts'
 import { replayCommand } from './commands/replay.ts'
 import { scanCommand } from './commands/scan.ts'
 import { testCommand } from './commands/test.ts'
+import { verifyCommand } from './commands/verify.ts'
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.ts'
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -35,6 +36,7 @@ export async function main(argv: string[]): Promise<number> {
   for (const command of [
     replayCommand(),
     testCommand(),
+    verifyCommand(),
     inspectCommand(),
     importCommand(),
     exportCommand(),

@@ -21,3 +21,9 @@ export {
   type SuiteRun,
   shardOf,
 } from './run-suite.ts'
+export {
+  type Verification,
+  type VerifiedRecording,
+  type VerifyClass,
+  verifyCandidate,
+} from './verify-candidate.ts'
