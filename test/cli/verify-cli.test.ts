@@ -6,7 +6,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { parallax, ROOT } from '../support/run-node.ts'
+import { parallax } from '../support/run-node.ts'
 
 describe('parallax verify (CLI)', () => {
   it('cli: the demo fix turns every divergence at decode into agreement and breaks nothing', async () => {
