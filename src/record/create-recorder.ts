@@ -21,7 +21,12 @@ import { createRecorderBooks, type RecorderStats } from './recorder-books.ts'
 import { type Capture, createRecorderRuntime } from './recorder-runtime.ts'
 import { createRecordingIds } from './recording-ids.ts'
 import { createRedactor, type RedactionOptions } from './redact/create-redactor.ts'
-import { createRequestSelection, isErrorStatus, type SelectionOptions } from './request-selection.ts'
+import {
+  createRequestSelection,
+  isErrorStatus,
+  isReplayTraffic,
+  type SelectionOptions,
+} from './request-selection.ts'
 import { installUndiciCapture, installUndiciInstanceCapture } from './undici-capture.ts'
 
 /**
@@ -180,7 +185,9 @@ export function createRecorder(options: RecorderOptions): Recorder {
   const begin: InboundBegin = (req, res) => {
     if (markBegun(req)) return undefined
     books.arrived()
-    const selection = select(req.method ?? 'GET', req.url ?? '/')
+    const selection = isReplayTraffic(req.rawHeaders)
+      ? 'filtered'
+      : select(req.method ?? 'GET', req.url ?? '/')
     if (selection === 'filtered' || selection === 'sampled-out') {
       books.skipped(selection, false)
       return undefined

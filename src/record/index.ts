@@ -16,6 +16,7 @@ export {
   type RecordingProxyStats,
 } from './proxy/create-recording-proxy.ts'
 export { HOP_BY_HOP_HEADERS, type HostHeaderMode } from './proxy/proxy-headers.ts'
+export { isReplayTraffic, REPLAY_HEADER } from './request-selection.ts'
 export { createProxyRedaction } from './proxy/proxy-redaction.ts'
 export {
   type DropReason,

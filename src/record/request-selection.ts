@@ -69,6 +69,26 @@ export function createRequestSelection(options: SelectionOptions): RequestSelect
 }
 
 /**
+ * The header parallax's own replays carry (`parallax replay --target`): requests with it are never
+ * recorded, so replaying traffic against a recorded service does not record the replay.
+ */
+export const REPLAY_HEADER = 'x-parallax-replay'
+
+/**
+ * Whether a request's raw header list (`IncomingMessage.rawHeaders`) carries {@link REPLAY_HEADER}; reads
+ * the raw list, not `req.headers`, which Node builds on first read.
+ * @example isReplayTraffic(req.rawHeaders)
+ */
+export function isReplayTraffic(rawHeaders: readonly string[] | undefined): boolean {
+  if (rawHeaders === undefined) return false
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!
+    if (name.length === REPLAY_HEADER.length && name.toLowerCase() === REPLAY_HEADER) return true
+  }
+  return false
+}
+
+/**
  * Whether a finished response counts as an error that is recorded even when sampling left it out.
  * @example isErrorStatus(503) // true
  */

@@ -1,4 +1,12 @@
 export { createReplayer, DEFAULT_SEED, type Replayer, type ReplayerOptions } from './create-replayer.ts'
+export {
+  createTargetClient,
+  type HttpTarget,
+  parseTarget,
+  SAFE_METHODS,
+  type TargetAnswer,
+  type TargetClient,
+} from './http-target.ts'
 export { loadPipeline } from './isolate/load-pipeline.ts'
 export {
   createIsolate,

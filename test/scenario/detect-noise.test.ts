@@ -67,7 +67,9 @@ describe('noise detection', () => {
     expect(refused.code).toBe(2)
     expect(refused.stderr).toContain('Refusing to --learn-noise in CI')
     expect(existsSync(noiseFileOf(file))).toBe(false)
-    const learn = await parallax(['replay', file, '--learn-noise'], undefined, { CI: undefined })
+    const learn = await parallax(['replay', file, '--learn-noise', '--allow-write'], undefined, {
+      CI: 'true',
+    })
     expect(learn.code).toBe(0)
     expect(learn.stdout).toContain('Wrote 1 ignore rules to')
     const replay = await parallax(['replay', file])

@@ -5,11 +5,13 @@ import { relative } from 'node:path'
 import { Command, Option } from 'commander'
 import picocolors from 'picocolors'
 import { ParallaxError } from '../../recording/errors.ts'
+import { parseTarget } from '../../replay/index.ts'
 import { renderJson, renderTerminal, reporterNames } from '../../report/index.ts'
 import { sanitizeText } from '../../report/sanitize-text.ts'
 import { detectNoise, learnNoise, type NoiseDetection } from '../../scenario/detect-noise.ts'
 import { loadScenario, type ResolvedScenario } from '../../scenario/load-scenario.ts'
 import { runScenario } from '../../scenario/run-scenario.ts'
+import { runTargets } from '../../scenario/run-targets.ts'
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts'
 import { addNoiseOptions, type NoiseFlags, noiseFromFlags } from '../noise-flags.ts'
 import { createProgress } from '../progress.ts'
@@ -20,6 +22,10 @@ interface ReplayFlags extends NoiseFlags {
   learnNoise?: boolean
   report?: string[]
   allowWrite?: boolean
+  target?: string[]
+  allowSideEffects?: boolean
+  concurrency?: number
+  rate?: number
   variants?: string
   recording?: string[]
   seed?: number
@@ -34,7 +40,10 @@ export function replayCommand(): Command {
     .description(
       'Replay recordings under two variants side by side and pinpoint the stage where they diverge.',
     )
-    .argument('<scenario>', 'scenario file, e.g. scenarios/copilot.ts')
+    .argument(
+      '<scenario>',
+      'scenario file, e.g. scenarios/copilot.ts (with --target: a recordings folder or file)',
+    )
     .option('--variants <a,b>', "the two variants to compare (default: the scenario's compare)")
     .option('--recording <id...>', 'replay only these recording ids')
     .addOption(
@@ -58,10 +67,30 @@ export function replayCommand(): Command {
       '--learn-noise',
       'like --detect-noise, and add the noisy paths as ignore rules to <scenario>.noise.json',
     )
+    .option('--allow-write', 'let --learn-noise write when CI is set (it refuses otherwise)')
+    .option(
+      '--target <name=url...>',
+      'black-box mode: send the recorded requests of the folder given in place of <scenario> to 2 running services (or 3: primary, secondary, candidate) and diff their answers',
+    )
+    .option(
+      '--allow-side-effects',
+      'target mode: also send POST, PUT, PATCH, DELETE (skipped and listed otherwise)',
+    )
+    .addOption(
+      new Option('--concurrency <n>', 'target mode: requests in flight per target (default 8)').argParser(
+        parsePositive,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--rate <factor>',
+        'target mode: replay at the recorded pace times <factor>, e.g. 2x',
+      ).argParser(parseRate),
+    )
   return addNoiseOptions(command)
     .addHelpText(
       'after',
-      `\nExamples:\n  parallax replay scenarios/copilot.ts\n  parallax replay scenarios/copilot.ts --json\n  parallax replay scenarios/copilot.ts --report junit=out/parallax.xml --report html=out/parallax.html\n  parallax replay scenarios/api.ts --ignore '**.requestId' --tolerance '**.score=0.001'\n\nNoise rules (docs/noise-rules.md) add to the scenario's own; the report says what each hid.\n\n${EXIT_CODES_HELP}`,
+      `\nExamples:\n  parallax replay scenarios/copilot.ts\n  parallax replay scenarios/copilot.ts --json\n  parallax replay scenarios/copilot.ts --report junit=out/parallax.xml --report html=out/parallax.html\n  parallax replay recordings/api --target local=http://127.0.0.1:3000 --target prod=http://127.0.0.1:4000\n  parallax replay scenarios/api.ts --ignore '**.requestId' --tolerance '**.score=0.001'\n\nNoise rules (docs/noise-rules.md) add to the scenario's own; the report says what each hid.\n\n${EXIT_CODES_HELP}`,
     )
     .action(async (scenarioPath: string, flags: ReplayFlags) => {
       process.exitCode = await replay(scenarioPath, flags)
@@ -69,6 +98,7 @@ export function replayCommand(): Command {
 }
 
 async function replay(scenarioPath: string, flags: ReplayFlags): Promise<number> {
+  if (flags.target !== undefined) return replayTargets(scenarioPath, flags)
   const scenario = await loadScenario(scenarioPath)
   if (flags.learnNoise && process.env['CI'] && !flags.allowWrite) {
     throw new ParallaxError(
@@ -119,6 +149,71 @@ async function replay(scenarioPath: string, flags: ReplayFlags): Promise<number>
   if (run.summary.diverge > 0) return EXIT.diverge
   if (run.summary.invalid > 0) return EXIT.usage
   return EXIT.agree
+}
+
+/** Target mode: the recordings under `path` sent to running services, their answers compared. */
+async function replayTargets(path: string, flags: ReplayFlags): Promise<number> {
+  const targets = (flags.target ?? []).map(parseTarget)
+  const noise = noiseFromFlags(flags)
+  const reports = parseReportSpecs(flags.report ?? [])
+  const progress = createProgress(process.stderr)
+  let result: Awaited<ReturnType<typeof runTargets>>
+  try {
+    result = await runTargets(path, targets, {
+      ...(flags.allowSideEffects && { allowSideEffects: true }),
+      ...(flags.concurrency !== undefined && { concurrency: flags.concurrency }),
+      ...(flags.rate !== undefined && { rate: flags.rate }),
+      ...(flags.recording && { recordingIds: flags.recording }),
+      ...(noise && { noise }),
+      onProgress: (done, total, outcome) => progress.update(done, total, outcome.recordingId),
+    })
+  } finally {
+    progress.stop()
+  }
+  const { run, skipped } = result
+  const color =
+    flags.color !== false && !flags.json && picocolors.isColorSupported && Boolean(process.stdout.isTTY)
+  const options = { color, width: process.stdout.columns || 100, verbose: flags.verbose === true }
+  const reported = await writeReports(run, reports, options)
+  let text = reported ?? (flags.json ? renderJson(run) : renderTerminal(run, options))
+  if (!flags.json && reported === undefined && skipped.length > 0) {
+    text += `\nNot sent (${skipped.length}):\n${skipped.map((s) => `  ${sanitizeText(s.recordingId)} ${sanitizeText(s.route)}: ${s.reason}`).join('\n')}\n`
+  } else if (skipped.length > 0) {
+    process.stderr.write(
+      `[parallax] ${skipped.length} recorded requests not sent (unsafe methods without --allow-side-effects, truncated bodies).\n`,
+    )
+  }
+  await new Promise<void>((resolve, reject) =>
+    process.stdout.write(text, (error) => (error ? reject(error) : resolve())),
+  )
+  if (run.summary.failed > 0) return EXIT.replayFailed
+  if (run.summary.diverge > 0) return EXIT.diverge
+  if (run.summary.invalid > 0) return EXIT.usage
+  return EXIT.agree
+}
+
+function parsePositive(value: string): number {
+  const number = Number(value)
+  if (!Number.isSafeInteger(number) || number < 1) {
+    throw new ParallaxError(
+      'PARALLAX_USAGE',
+      `Failed to parse ${value}: it is not a positive whole number.`,
+      {
+        hint: 'Write --concurrency 8.',
+      },
+    )
+  }
+  return number
+}
+
+function parseRate(value: string): number {
+  const rate = Number(value.replace(/x$/i, ''))
+  if (!(rate > 0) || !Number.isFinite(rate)) {
+    throw new ParallaxError('PARALLAX_USAGE', `Failed to parse --rate ${value}: it is not a speed factor.`, {
+      hint: 'Write --rate 2x (twice the recorded pace) or --rate 0.5x.',
+    })
+  }
+  return rate
 }
 
 async function findNoise(scenario: ResolvedScenario, flags: ReplayFlags): Promise<number> {

@@ -9,7 +9,7 @@ import { ParallaxError } from '../../recording/errors.ts'
 import type { Recording, RecordingMeta } from '../../recording/types.ts'
 import { DEFAULT_MAX_BODY_BYTES } from '../create-recorder.ts'
 import { createRecorderBooks, type RecorderStats } from '../recorder-books.ts'
-import { createRequestSelection, type SelectionOptions } from '../request-selection.ts'
+import { createRequestSelection, isReplayTraffic, type SelectionOptions } from '../request-selection.ts'
 import { type ExchangeCapture, startExchangeCapture } from './exchange-capture.ts'
 import { type ForwardContext, forwardExchange } from './forward-exchange.ts'
 import { type HostHeaderMode, headerPairs } from './proxy-headers.ts'
@@ -146,7 +146,7 @@ export function createRecordingProxy(options: RecordingProxyOptions): RecordingP
     forwarded: options.forwardedHeaders ?? true,
     begin(req, path) {
       books.arrived()
-      const selection = select(req.method ?? 'GET', path)
+      const selection = isReplayTraffic(req.rawHeaders) ? 'filtered' : select(req.method ?? 'GET', path)
       if (selection === 'filtered' || selection === 'sampled-out') {
         books.skipped(selection, false)
         return undefined

@@ -1,0 +1,224 @@
+/**
+ * HTTP target mode: recorded inbound requests replayed against two running services (any language) and
+ * their answers compared, with every reporter of a pipeline replay (the answer is one "stage",
+ * `response`). With three targets — primary, secondary, candidate — the first two run the known-good
+ * version: what differs between them is noise, and is ignored when the candidate is compared with the
+ * primary (Diffy's trick). Requests that could change state (POST, PUT, PATCH, DELETE…) are sent only
+ * when asked, and each one skipped is listed.
+ */
+import { basename } from 'node:path'
+import { type CompiledNoise, compareTraces, compileNoiseRules, diffJson, mergeNoise } from '../diff/index.ts'
+import type { StageTrace, Trace } from '../pipeline/types.ts'
+import { captureValue } from '../recording/canonical.ts'
+import { ParallaxError, serializeError } from '../recording/errors.ts'
+import { inboundRoute, loadRecordings } from '../recording/index.ts'
+import type { Recording } from '../recording/types.ts'
+import { createTargetClient, type HttpTarget, SAFE_METHODS, type TargetAnswer } from '../replay/index.ts'
+import { type RecordingOutcome, type ReplayRun, statusOf, type VariantRun } from '../report/index.ts'
+
+/** Headers that differ between any two servers or connections: not compared unless asked. */
+export const DEFAULT_HTTP_NOISE = {
+  headers: { deny: ['date', 'connection', 'keep-alive', 'transfer-encoding'] },
+}
+
+export interface RunTargetsOptions {
+  /** Send POST, PUT, PATCH, DELETE and other unsafe methods too. */
+  allowSideEffects?: boolean
+  /** Requests in flight per target (and connections per target); default 8. */
+  concurrency?: number
+  /** Replay at the recorded pace times this factor (2 = twice as fast); default as fast as allowed. */
+  rate?: number
+  /** Only these recording ids. */
+  recordingIds?: readonly string[]
+  noise?: CompiledNoise
+  onProgress?: (done: number, total: number, outcome: RecordingOutcome) => void
+}
+
+/** A target-mode run, and the requests it did not send. */
+export interface TargetRun {
+  run: ReplayRun
+  skipped: Array<{ recordingId: string; route: string; reason: string }>
+}
+
+/**
+ * Replays the recordings under `path` against 2 or 3 targets and compares the answers.
+ * @example const { run } = await runTargets('recordings/api', [local, prod])
+ */
+export async function runTargets(
+  path: string,
+  targets: readonly HttpTarget[],
+  options: RunTargetsOptions = {},
+): Promise<TargetRun> {
+  if (
+    targets.length < 2 ||
+    targets.length > 3 ||
+    new Set(targets.map((t) => t.name)).size !== targets.length
+  ) {
+    throw new ParallaxError(
+      'PARALLAX_USAGE',
+      `Failed to replay against targets: name 2 or 3 distinct targets, got ${targets.length}.`,
+      {
+        hint: 'Two: --target local=… --target prod=…; three: primary and secondary (the known-good version twice) and the candidate.',
+      },
+    )
+  }
+  const startedAt = performance.now()
+  const { recordings: loaded, errors } = await loadRecordings(path)
+  const skipped: TargetRun['skipped'] = []
+  const toSend: Recording[] = []
+  for (const { recording } of loaded) {
+    if (options.recordingIds && !options.recordingIds.includes(recording.id)) continue
+    const method = recording.inbound.request.method.toUpperCase()
+    if (!options.allowSideEffects && !SAFE_METHODS.has(method)) {
+      skipped.push({
+        recordingId: recording.id,
+        route: inboundRoute(recording.inbound.request),
+        reason: `${method} could change state: pass --allow-side-effects to send it`,
+      })
+    } else if (recording.inbound.request.body?.truncated) {
+      skipped.push({
+        recordingId: recording.id,
+        route: inboundRoute(recording.inbound.request),
+        reason: 'its body was truncated when recorded',
+      })
+    } else {
+      toSend.push(recording)
+    }
+  }
+  const noise = mergeNoise(compileNoiseRules(DEFAULT_HTTP_NOISE, 'the default HTTP noise'), options.noise)
+  const replayKey = (id: string) =>
+    `parallax replay ${path} ${targets.map((t) => `--target ${t.name}=${t.url}`).join(' ')} --recording ${id}`
+  const [left, right] = targets.length === 3 ? [targets[0]!, targets[2]!] : [targets[0]!, targets[1]!]
+  const concurrency = Math.max(1, options.concurrency ?? 8)
+  const client = createTargetClient(targets, concurrency)
+  const outcomes: RecordingOutcome[] = new Array(toSend.length)
+  const firstAt = Math.min(...toSend.map((r) => Date.parse(r.recordedAt)).filter(Number.isFinite))
+  let next = 0
+  let done = 0
+  const worker = async () => {
+    for (let index = next++; index < toSend.length; index = next++) {
+      const recording = toSend[index]!
+      if (options.rate !== undefined && Number.isFinite(firstAt)) {
+        const due =
+          (Date.parse(recording.recordedAt) - firstAt) / options.rate - (performance.now() - startedAt)
+        if (due > 0) await new Promise((resolve) => setTimeout(resolve, due))
+      }
+      outcomes[index] = await replayOne(recording, targets, [left, right], noise, client.send, replayKey)
+      options.onProgress?.(++done, toSend.length, outcomes[index]!)
+    }
+  }
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, toSend.length) }, worker))
+  } finally {
+    await client.close()
+  }
+  const count = (status: string) => outcomes.filter((o) => statusOf(o.result) === status).length
+  const noiseTotals = new Map<string, { rule: string; hidden: number; recordings: number }>()
+  for (const outcome of outcomes) {
+    if (outcome.result.kind !== 'compared') continue
+    for (const { rule, hidden } of outcome.result.comparison.noise ?? []) {
+      const total = noiseTotals.get(rule) ?? { rule, hidden: 0, recordings: 0 }
+      total.hidden += hidden
+      if (hidden > 0) total.recordings++
+      noiseTotals.set(rule, total)
+    }
+  }
+  const run: ReplayRun = {
+    scenario: basename(path),
+    pipeline: 'http',
+    variants: [left.name, right.name],
+    recordings: outcomes,
+    loadErrors: errors.map((error) => serializeError(error)),
+    summary: {
+      total: outcomes.length,
+      agree: count('agree'),
+      diverge: count('diverge'),
+      failed: count('failed'),
+      invalid: errors.length,
+    },
+    noise: [...noiseTotals.values()],
+    durationMs: performance.now() - startedAt,
+  }
+  return { run, skipped }
+}
+
+async function replayOne(
+  recording: Recording,
+  targets: readonly HttpTarget[],
+  [left, right]: readonly [HttpTarget, HttpTarget],
+  noise: CompiledNoise,
+  send: (target: HttpTarget, request: Recording['inbound']['request']) => Promise<TargetAnswer>,
+  replayKey: (id: string) => string,
+): Promise<RecordingOutcome> {
+  const request = recording.inbound.request
+  const route = inboundRoute(request)
+  const base = {
+    recordingId: recording.id,
+    source: { file: recording.id, line: 0 },
+    route,
+    replayKey: replayKey(recording.id),
+  }
+  const started = performance.now()
+  const answers = await Promise.allSettled(targets.map((target) => send(target, request)))
+  const ms = performance.now() - started
+  const runs = [left, right].map(
+    (target): VariantRun => ({
+      variant: target.name,
+      isolation: 'worker',
+      stages: [{ name: 'response', ms, threw: false }],
+      totalMs: ms,
+      outbound: { recorded: 0, consumed: 0, unmatched: 0 },
+    }),
+  ) as [VariantRun, VariantRun]
+  const failedAt = answers.findIndex((answer) => answer.status === 'rejected')
+  if (failedAt !== -1) {
+    const reason = (answers[failedAt] as PromiseRejectedResult).reason as Error
+    const error = new ParallaxError(
+      'PARALLAX_STAGE_FAILED',
+      `Failed to replay ${route} against ${targets[failedAt]!.name}: ${reason.message}.`,
+      {
+        hint: `Check that ${targets[failedAt]!.url} is up and answers.`,
+        cause: reason,
+      },
+    )
+    return {
+      ...base,
+      result: { kind: 'failed', variant: targets[failedAt]!.name, error: serializeError(error), runs },
+    }
+  }
+  const values = (answers as Array<PromiseFulfilledResult<TargetAnswer>>).map((answer) => answer.value)
+  let rules = noise
+  if (targets.length === 3) {
+    // What the two runs of the known-good version disagree on is noise for this request.
+    const noisy = diffJson(values[0], values[1]).map((change) => change.path)
+    if (noisy.length > 0)
+      rules = mergeNoise(noise, compileNoiseRules({ ignore: noisy }, 'primary vs secondary'))
+  }
+  const [l, r] = targets.length === 3 ? [values[0]!, values[2]!] : [values[0]!, values[1]!]
+  const input = captureValue({ method: request.method, url: route })
+  const trace = (variant: string, answer: TargetAnswer): Trace => {
+    const stage: StageTrace = {
+      name: 'response',
+      index: 0,
+      input,
+      outcome: { kind: 'ok', output: captureValue(answer) },
+      probes: [],
+      outbound: [],
+    }
+    return {
+      format: 'parallax-trace',
+      version: 1,
+      pipeline: 'http',
+      recordingId: recording.id,
+      variant,
+      stages: [stage],
+      outbound: { recorded: 0, consumed: 0, unmatched: [] },
+      timings: { stages: { response: ms }, totalMs: ms },
+    }
+  }
+  const comparison = compareTraces(trace(left.name, l), trace(right.name, r), {
+    noise: rules,
+    keepValues: true,
+  })
+  return { ...base, result: { kind: 'compared', comparison, runs } }
+}

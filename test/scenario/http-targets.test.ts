@@ -1,0 +1,156 @@
+/**
+ * HTTP target mode against real loopback services: recorded requests sent to two or three running
+ * versions, answers compared with the usual reports; unsafe methods only when asked; a recorder in the
+ * target never records the replay.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { describe, expect, it } from 'vitest'
+import { bodyFromBytes } from '../../src/recording/body.ts'
+import type { Recording } from '../../src/recording/types.ts'
+import { runTargets } from '../../src/scenario/run-targets.ts'
+import { recorderFixture, startLoopback } from '../record/loopback.ts'
+import { jsonExchange, recordingsFolder } from '../support/recordings.ts'
+import { parallax } from '../support/run-node.ts'
+
+function recording(id: string, method: string, path: string, body?: unknown): Recording {
+  const exchange = jsonExchange(method, `http://shop.invalid${path}`, {})
+  if (body !== undefined) {
+    exchange.request.body = bodyFromBytes(Buffer.from(JSON.stringify(body)))
+    exchange.request.headers.push(['content-type', 'application/json'])
+  }
+  return {
+    id,
+    recordedAt: '2026-11-24T08:00:00.000Z',
+    meta: { service: 'shop', environment: 'production' },
+    inbound: exchange,
+    outbound: [],
+    nondeterminism: { clock: [], random: [], uuids: [] },
+  }
+}
+
+const RECORDINGS = [
+  recording('items-1', 'GET', '/items?page=1'),
+  recording('items-2', 'GET', '/items?page=2'),
+  recording('order', 'POST', '/orders', { sku: 'a' }),
+]
+
+/** A version of the shop: `total` counts wrongly on page 2 when `buggy`; `requestId` differs per answer. */
+function shop(buggy: boolean, seen: string[]) {
+  let counter = 0
+  return (req: IncomingMessage, res: ServerResponse) => {
+    seen.push(`${req.method} ${req.url} ${req.headers['x-parallax-replay'] ?? ''}`)
+    const page = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('page') ?? 1)
+    const total = buggy && page === 2 ? 21 : 20
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      date: new Date(Date.now() + counter * 1000).toUTCString(),
+    })
+    res.end(JSON.stringify({ page, total, requestId: `${buggy ? 'b' : 'a'}-${counter++}-${Math.random()}` }))
+  }
+}
+
+describe('HTTP target mode', () => {
+  it('runTargets: two versions, answers diffed (noise rules apply), unsafe methods skipped and listed', async () => {
+    const seenA: string[] = []
+    const seenB: string[] = []
+    await using a = await startLoopback(shop(false, seenA))
+    await using b = await startLoopback(shop(true, seenB))
+    const folder = await recordingsFolder(RECORDINGS)
+    const { compileNoiseRules } = await import('../../src/diff/index.ts')
+    const { run, skipped } = await runTargets(
+      folder,
+      [
+        { name: 'v1', url: a.url },
+        { name: 'v2', url: b.url },
+      ],
+      { noise: compileNoiseRules({ ignore: ['$.body.requestId'] }, 'test') },
+    )
+    expect(run.summary).toMatchObject({ total: 2, agree: 1, diverge: 1 })
+    const diverging = run.recordings.find((o) => o.recordingId === 'items-2')!
+    expect(diverging.result.kind === 'compared' && diverging.result.comparison.divergence).toMatchObject({
+      kind: 'stage',
+      culprit: 'response',
+      paths: [{ op: 'replace', path: '$.body.total', before: 20, after: 21 }],
+    })
+    expect(skipped).toEqual([
+      {
+        recordingId: 'order',
+        route: 'POST /orders',
+        reason: expect.stringContaining('--allow-side-effects'),
+      },
+    ])
+    expect(seenA.every((line) => line.startsWith('GET') && line.endsWith(' 1'))).toBe(true)
+    expect(run.noise?.map((n) => n.rule)).toEqual([
+      'headers deny date, connection, keep-alive, transfer-encoding',
+      'ignore $.body.requestId',
+    ])
+  })
+
+  it('runTargets: with primary, secondary and candidate, what the known-good pair disagrees on is noise', async () => {
+    await using primary = await startLoopback(shop(false, []))
+    await using secondary = await startLoopback(shop(false, []))
+    await using candidate = await startLoopback(shop(true, []))
+    const folder = await recordingsFolder(RECORDINGS)
+    const { run } = await runTargets(folder, [
+      { name: 'primary', url: primary.url },
+      { name: 'secondary', url: secondary.url },
+      { name: 'candidate', url: candidate.url },
+    ])
+    expect(run.variants).toEqual(['primary', 'candidate'])
+    expect(run.summary).toMatchObject({ total: 2, agree: 1, diverge: 1 })
+    const diverging = run.recordings.find((o) => o.recordingId === 'items-2')!
+    expect(diverging.result.kind === 'compared' && diverging.result.comparison.divergence).toMatchObject({
+      paths: [{ path: '$.body.total' }],
+    })
+  })
+
+  it('a recorder inside the target records none of the replayed traffic', async () => {
+    using fixture = recorderFixture({ service: 'shop' })
+    await using recorded = await startLoopback(fixture.recorder.wrap(shop(false, [])))
+    await using other = await startLoopback(shop(false, []))
+    const folder = await recordingsFolder(RECORDINGS)
+    await runTargets(folder, [
+      { name: 'recorded', url: recorded.url },
+      { name: 'other', url: other.url },
+    ])
+    await fetch(`${recorded.url}/items?page=9`).then((r) => r.arrayBuffer())
+    const settled = await fixture.settle(1)
+    expect(settled.map((r) => r.inbound.request.url)).toEqual([`${recorded.url}/items?page=9`])
+  })
+
+  it('cli: --target replays a folder, lists what it did not send, exit 1 on a divergence and 3 when a target is down', async () => {
+    await using a = await startLoopback(shop(false, []))
+    await using b = await startLoopback(shop(true, []))
+    const folder = await recordingsFolder(RECORDINGS)
+    const args = [
+      'replay',
+      folder,
+      '--target',
+      `v1=${a.url}`,
+      '--target',
+      `v2=${b.url}`,
+      '--ignore',
+      '$.body.requestId',
+    ]
+    const diverging = await parallax(args)
+    expect(diverging.code, diverging.stderr).toBe(1)
+    expect(diverging.stdout).toContain('diverges at response')
+    expect(diverging.stdout).toContain('$.body.total')
+    expect(diverging.stdout).toContain('order POST /orders: POST could change state')
+    const all = await parallax([...args, '--allow-side-effects', '--concurrency', '2', '--rate', '100x'])
+    expect(all.stdout).not.toContain('Not sent')
+    const down = await parallax([
+      'replay',
+      folder,
+      '--target',
+      `v1=${a.url}`,
+      '--target',
+      'v2=http://127.0.0.1:9',
+    ])
+    expect(down.code).toBe(3)
+    expect(down.stdout).toContain('v2')
+    const usage = await parallax(['replay', folder, '--target', 'v1=ftp://x', '--target', `v2=${b.url}`])
+    expect(usage.code).toBe(2)
+    expect(usage.stderr).toContain('Failed to parse --target v1=ftp://x')
+  })
+})
