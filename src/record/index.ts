@@ -16,7 +16,6 @@ export {
   type RecordingProxyStats,
 } from './proxy/create-recording-proxy.ts'
 export { HOP_BY_HOP_HEADERS, type HostHeaderMode } from './proxy/proxy-headers.ts'
-export { isReplayTraffic, REPLAY_HEADER } from './request-selection.ts'
 export { createProxyRedaction } from './proxy/proxy-redaction.ts'
 export {
   type DropReason,
@@ -54,6 +53,7 @@ export {
 } from './redact/secret-names.ts'
 export type { TextPattern, TextRule } from './redact/text-rule.ts'
 export type { RouteRule, SelectionOptions } from './request-selection.ts'
+export { isReplayTraffic, REPLAY_HEADER } from './request-selection.ts'
 export {
   createSegmentWriter,
   DEFAULT_WRITER_OPTIONS,
