@@ -28,6 +28,8 @@ export interface ScenarioResult {
   failed: number
   /** A failure of the scenario as a whole: the known divergence it expects is gone. */
   problem?: string
+  /** Recorded outbound calls no replay used (under either variant): stale recordings, or code that stopped calling. */
+  unusedOutbound: { calls: number; recordings: number }
 }
 
 /** The whole suite. */
@@ -46,6 +48,8 @@ export interface SuiteOptions {
   bail?: boolean
   /** Only scenarios whose name or file, or recordings whose id or route, contain this text. */
   filter?: string
+  /** Fail a scenario whose recordings hold outbound calls no replay used. */
+  failOnUnused?: boolean
   onScenarioStart?: (file: string, index: number, total: number) => void
   onProgress?: (done: number, total: number, outcome: RecordingOutcome) => void
   cwd?: string
@@ -175,6 +179,9 @@ export async function runSuite(files: readonly string[], options: SuiteOptions =
       file,
       options.shard !== undefined || filter !== undefined,
     )
+    if (options.failOnUnused && result.unusedOutbound.calls > 0 && result.problem === undefined) {
+      result.problem = `${result.unusedOutbound.calls} recorded outbound calls (in ${result.unusedOutbound.recordings} recordings) were not used by any replay: re-record, or check what stopped calling them.`
+    }
     scenarios.push(result)
     if (options.bail && (result.failed > 0 || result.problem !== undefined)) {
       bailed = index < files.length - 1
@@ -226,11 +233,28 @@ export function checkExpectation(
     outcome.expectation = { met, reason }
     if (!met) failed++
   }
-  const result: ScenarioResult = { file, run, expect, failed }
+  const result: ScenarioResult = { file, run, expect, failed, unusedOutbound: unusedOutbound(run) }
   if (expect !== 'agree' && seen === 0 && !partial) {
     result.problem = `No recording diverges at ${expect.divergeAt} any more: the known bug looks fixed. Set expect: 'agree' in the scenario (or drop expect).`
   }
   return result
+}
+
+/** Recorded outbound calls that neither variant's replay used, over the run. */
+function unusedOutbound(run: ReplayRun): { calls: number; recordings: number } {
+  let calls = 0
+  let recordings = 0
+  for (const outcome of run.recordings) {
+    if (outcome.result.kind !== 'compared') continue
+    const unused = Math.min(
+      ...outcome.result.runs.map((r) => Math.max(0, r.outbound.recorded - r.outbound.consumed)),
+    )
+    if (unused > 0) {
+      calls += unused
+      recordings++
+    }
+  }
+  return { calls, recordings }
 }
 
 /** Where a recording diverges, in words: `diverges at decode (and at stock)`, `diverges outside the pipeline (input of parse)`. */

@@ -16,6 +16,7 @@ interface TestFlags {
   bail?: boolean
   filter?: string
   report?: string[]
+  failOnUnused?: boolean
 }
 
 /** The reports `parallax test` writes: a whole suite in one file. */
@@ -77,6 +78,7 @@ async function test(paths: string[], flags: TestFlags): Promise<number> {
       ...(shard && { shard }),
       ...(flags.bail && { bail: true }),
       ...(flags.filter !== undefined && { filter: flags.filter }),
+      ...(flags.failOnUnused && { failOnUnused: true }),
       onScenarioStart: (file) => {
         scenario = relative(process.cwd(), file)
       },
@@ -144,6 +146,11 @@ function summaryText(suite: SuiteRun, shardText: string): string {
       lines.push(`      replay: ${sanitizeText(outcome.replayKey)}`)
     }
     if (result.problem) lines.push(`    ${result.problem}`)
+    else if (result.unusedOutbound.calls > 0) {
+      lines.push(
+        `    note: ${result.unusedOutbound.calls} recorded outbound calls (in ${result.unusedOutbound.recordings} recordings) were not used by any replay (--fail-on-unused to fail on it)`,
+      )
+    }
     if (run.summary.invalid > 0)
       lines.push(`    ${run.summary.invalid} invalid recording lines (parallax inspect lists them)`)
   }
