@@ -7,9 +7,14 @@
  * when asked, and each one skipped is listed.
  */
 import { basename } from 'node:path'
-import { type CompiledNoise, compareTraces, compileNoiseRules, diffJson, mergeNoise } from '../diff/index.ts'
-import type { StageTrace, Trace } from '../pipeline/types.ts'
-import { captureValue } from '../recording/canonical.ts'
+import {
+  type Comparison,
+  type CompiledNoise,
+  compileNoiseRules,
+  diffJson,
+  diffUnderNoise,
+  mergeNoise,
+} from '../diff/index.ts'
 import { ParallaxError, serializeError } from '../recording/errors.ts'
 import { inboundRoute, loadRecordings } from '../recording/index.ts'
 import type { Recording } from '../recording/types.ts'
@@ -30,6 +35,8 @@ export interface RunTargetsOptions {
   rate?: number
   /** Only these recording ids. */
   recordingIds?: readonly string[]
+  /** Keep both answers of each divergence (`divergence.values`), for the HTML report. */
+  keepValues?: boolean
   noise?: CompiledNoise
   onProgress?: (done: number, total: number, outcome: RecordingOutcome) => void
 }
@@ -103,7 +110,15 @@ export async function runTargets(
           (Date.parse(recording.recordedAt) - firstAt) / options.rate - (performance.now() - startedAt)
         if (due > 0) await new Promise((resolve) => setTimeout(resolve, due))
       }
-      outcomes[index] = await replayOne(recording, targets, [left, right], noise, client.send, replayKey)
+      outcomes[index] = await replayOne(
+        recording,
+        targets,
+        [left, right],
+        noise,
+        client.send,
+        replayKey,
+        options.keepValues === true,
+      )
       options.onProgress?.(++done, toSend.length, outcomes[index]!)
     }
   }
@@ -149,6 +164,7 @@ async function replayOne(
   noise: CompiledNoise,
   send: (target: HttpTarget, request: Recording['inbound']['request']) => Promise<TargetAnswer>,
   replayKey: (id: string) => string,
+  keepValues: boolean,
 ): Promise<RecordingOutcome> {
   const request = recording.inbound.request
   const route = inboundRoute(request)
@@ -195,30 +211,34 @@ async function replayOne(
       rules = mergeNoise(noise, compileNoiseRules({ ignore: noisy }, 'primary vs secondary'))
   }
   const [l, r] = targets.length === 3 ? [values[0]!, values[2]!] : [values[0]!, values[1]!]
-  const input = captureValue({ method: request.method, url: route })
-  const trace = (variant: string, answer: TargetAnswer): Trace => {
-    const stage: StageTrace = {
-      name: 'response',
-      index: 0,
-      input,
-      outcome: { kind: 'ok', output: captureValue(answer) },
-      probes: [],
-      outbound: [],
-    }
-    return {
-      format: 'parallax-trace',
-      version: 1,
-      pipeline: 'http',
-      recordingId: recording.id,
-      variant,
-      stages: [stage],
-      outbound: { recorded: 0, consumed: 0, unmatched: [] },
-      timings: { stages: { response: ms }, totalMs: ms },
-    }
+  // One "stage", the answer, compared directly on the parsed answers: nothing to hash or re-parse.
+  const diff = diffUnderNoise(l, r, rules)
+  const differs = diff.paths.length > 0
+  const comparison: Comparison = {
+    recordingId: recording.id,
+    pipeline: 'http',
+    variants: [left.name, right.name],
+    stages: [
+      {
+        name: 'response',
+        verdict: differs ? 'culprit' : 'equal',
+        inputEqual: true,
+        outputEqual: !differs,
+        ...(differs && { paths: diff.paths }),
+      },
+    ],
+    divergence: differs
+      ? {
+          kind: 'stage',
+          culprit: 'response',
+          paths: diff.paths,
+          propagatedTo: [],
+          ...(keepValues && {
+            values: { input: { method: request.method, url: route }, left: l, right: r, clipped: false },
+          }),
+        }
+      : { kind: 'none', stagesCompared: 1 },
+    noise: rules.rules.map((rule, index) => ({ rule: rule.label, hidden: diff.hidden[index] ?? 0 })),
   }
-  const comparison = compareTraces(trace(left.name, l), trace(right.name, r), {
-    noise: rules,
-    keepValues: true,
-  })
   return { ...base, result: { kind: 'compared', comparison, runs } }
 }

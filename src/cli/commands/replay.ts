@@ -165,6 +165,7 @@ async function replayTargets(path: string, flags: ReplayFlags): Promise<number> 
       ...(flags.rate !== undefined && { rate: flags.rate }),
       ...(flags.recording && { recordingIds: flags.recording }),
       ...(noise && { noise }),
+      ...(reports.some((report) => report.format === 'html') && { keepValues: true }),
       onProgress: (done, total, outcome) => progress.update(done, total, outcome.recordingId),
     })
   } finally {
