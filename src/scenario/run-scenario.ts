@@ -2,6 +2,7 @@
  * Running a scenario: load its recordings, replay each under the two compared variants side by side,
  * compare the traces, and gather what the reporters render.
  */
+import { glob } from 'node:fs/promises'
 import { relative } from 'node:path'
 import { type CompareOptions, type CompiledNoise, compareTraces, mergeNoise } from '../diff/index.ts'
 
@@ -167,12 +168,43 @@ function noiseTotals(outcomes: readonly RecordingOutcome[]): NoiseTotal[] {
 async function loadAll(paths: string[]) {
   const loaded: Loaded[] = []
   const loadErrors: ParallaxError[] = []
-  for (const path of paths) {
+  for (const path of await expandGlobs(paths)) {
     const { recordings, errors } = await loadRecordings(path)
     loaded.push(...recordings)
     loadErrors.push(...errors)
   }
   return { loaded, loadErrors }
+}
+
+/** Characters that make a recordings entry a glob (`recordings/api/*.ndjson`, `recordings/{api,web}`). */
+const GLOB = /[*?[{]/
+
+/**
+ * The scenario's recordings entries with globs expanded (sorted); a glob that matches nothing is an error
+ * naming it, not a silently smaller suite.
+ */
+async function expandGlobs(paths: readonly string[]): Promise<string[]> {
+  const out: string[] = []
+  for (const path of paths) {
+    if (!GLOB.test(path)) {
+      out.push(path)
+      continue
+    }
+    const matches: string[] = []
+    for await (const match of glob(path)) matches.push(match)
+    if (matches.length === 0) {
+      throw new ParallaxError(
+        'PARALLAX_NOT_FOUND',
+        `Failed to load recordings: the glob ${path} matches nothing.`,
+        {
+          hint: 'Check the pattern (it is relative to the scenario file), or record some first.',
+          details: { glob: path },
+        },
+      )
+    }
+    out.push(...matches.sort())
+  }
+  return out
 }
 
 function selectIds(loaded: Loaded[], ids: string[], scenario: ResolvedScenario): Loaded[] {

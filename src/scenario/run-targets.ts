@@ -6,6 +6,7 @@
  * primary (Diffy's trick). Requests that could change state (POST, PUT, PATCH, DELETE…) are sent only
  * when asked, and each one skipped is listed.
  */
+import { connect } from 'node:net'
 import { basename } from 'node:path'
 import {
   type Comparison,
@@ -69,6 +70,7 @@ export async function runTargets(
       },
     )
   }
+  await Promise.all(targets.map(checkReachable))
   const startedAt = performance.now()
   const { recordings: loaded, errors } = await loadRecordings(path)
   const skipped: TargetRun['skipped'] = []
@@ -155,6 +157,43 @@ export async function runTargets(
     durationMs: performance.now() - startedAt,
   }
   return { run, skipped }
+}
+
+/** How long a target may take to accept a connection before the run stops with a usage error. */
+const CONNECT_TIMEOUT_MS = 5000
+
+/**
+ * Opens (and closes) one TCP connection to a target before anything is sent: a target that refuses it or
+ * does not answer is a mistake in the command line (a wrong port, a service not started), not a divergence.
+ */
+async function checkReachable(target: HttpTarget): Promise<void> {
+  const url = new URL(target.url)
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80))
+  await new Promise<void>((resolve, reject) => {
+    const socket = connect({ host: url.hostname.replace(/^\[|\]$/g, ''), port })
+    const fail = (reason: string) => {
+      socket.destroy()
+      reject(
+        new ParallaxError(
+          'PARALLAX_USAGE',
+          `Failed to replay against target ${target.name} (${target.url}): ${reason}.`,
+          {
+            hint: `Start the service, or fix --target ${target.name}=<url>.`,
+          },
+        ),
+      )
+    }
+    socket.setTimeout(CONNECT_TIMEOUT_MS, () =>
+      fail(`it did not accept a connection within ${CONNECT_TIMEOUT_MS} ms`),
+    )
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      fail(`it refuses connections (${error.code ?? error.message})`),
+    )
+    socket.once('connect', () => {
+      socket.end()
+      resolve()
+    })
+  })
 }
 
 async function replayOne(

@@ -118,7 +118,7 @@ describe('HTTP target mode', () => {
     expect(settled.map((r) => r.inbound.request.url)).toEqual([`${recorded.url}/items?page=9`])
   })
 
-  it('cli: --target replays a folder, lists what it did not send, exit 1 on a divergence and 3 when a target is down', async () => {
+  it('cli: --target replays a folder, lists what it did not send, exit 1 on a divergence and 2 when a target is down', async () => {
     await using a = await startLoopback(shop(false, []))
     await using b = await startLoopback(shop(true, []))
     const folder = await recordingsFolder(RECORDINGS)
@@ -147,8 +147,11 @@ describe('HTTP target mode', () => {
       '--target',
       'v2=http://127.0.0.1:9',
     ])
-    expect(down.code).toBe(3)
-    expect(down.stdout).toContain('v2')
+    expect(down.code).toBe(2)
+    expect(down.stdout).toBe('')
+    expect(down.stderr).toContain(
+      'Failed to replay against target v2 (http://127.0.0.1:9): it refuses connections',
+    )
     const usage = await parallax(['replay', folder, '--target', 'v1=ftp://x', '--target', `v2=${b.url}`])
     expect(usage.code).toBe(2)
     expect(usage.stderr).toContain('Failed to parse --target v1=ftp://x')

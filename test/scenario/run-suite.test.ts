@@ -10,6 +10,7 @@ import {
   recordingsFolder,
   UPSTREAM,
 } from '../support/recordings.ts'
+import { parallax } from '../support/run-node.ts'
 
 describe('runSuite: unused recorded calls', () => {
   it('counts recorded outbound calls no replay used, and fails on them only when asked', async () => {
@@ -28,5 +29,29 @@ describe('runSuite: unused recorded calls', () => {
     expect(strict.scenarios[0]!.problem).toContain(
       '1 recorded outbound calls (in 1 recordings) were not used by any replay',
     )
+  })
+})
+
+describe('scenario recordings as globs', () => {
+  it('expands a glob of recording files, and a glob that matches nothing is exit 2 naming it', async () => {
+    const folder = await recordingsFolder([greetingRecording('ada'), greetingRecording('bob')])
+    const matching = await faultScenario(
+      folder,
+      { local: { config: { upstream: UPSTREAM } }, production: { config: { upstream: UPSTREAM } } },
+      '',
+      './*.ndjson',
+    )
+    const suite = await runSuite([matching])
+    expect(suite.scenarios[0]!.run.summary).toMatchObject({ total: 2, agree: 2 })
+    const empty = await faultScenario(
+      folder,
+      { local: { config: { upstream: UPSTREAM } }, production: { config: { upstream: UPSTREAM } } },
+      '',
+      './none-*.ndjson',
+    )
+    const result = await parallax(['test', empty])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('the glob')
+    expect(result.stderr).toContain('matches nothing')
   })
 })
