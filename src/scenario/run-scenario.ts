@@ -150,8 +150,11 @@ export async function runScenario(
   }
 }
 
-/** What each noise rule hid over the whole run, and in how many recordings. */
-function noiseTotals(outcomes: readonly RecordingOutcome[]): NoiseTotal[] {
+/**
+ * What each noise rule hid over a run, and in how many recordings.
+ * @example noiseTotals(run.recordings) // [{ rule: 'ignore **.at', hidden: 12, recordings: 8 }]
+ */
+export function noiseTotals(outcomes: readonly RecordingOutcome[]): NoiseTotal[] {
   const totals = new Map<string, NoiseTotal>()
   for (const outcome of outcomes) {
     if (outcome.result.kind !== 'compared') continue

@@ -21,6 +21,7 @@ import { inboundRoute, loadRecordings } from '../recording/index.ts'
 import type { Recording } from '../recording/types.ts'
 import { createTargetClient, type HttpTarget, SAFE_METHODS, type TargetAnswer } from '../replay/index.ts'
 import { type RecordingOutcome, type ReplayRun, statusOf, type VariantRun } from '../report/index.ts'
+import { noiseTotals } from './run-scenario.ts'
 
 /** Headers that differ between any two servers or connections: not compared unless asked. */
 export const DEFAULT_HTTP_NOISE = {
@@ -130,16 +131,6 @@ export async function runTargets(
     await client.close()
   }
   const count = (status: string) => outcomes.filter((o) => statusOf(o.result) === status).length
-  const noiseTotals = new Map<string, { rule: string; hidden: number; recordings: number }>()
-  for (const outcome of outcomes) {
-    if (outcome.result.kind !== 'compared') continue
-    for (const { rule, hidden } of outcome.result.comparison.noise ?? []) {
-      const total = noiseTotals.get(rule) ?? { rule, hidden: 0, recordings: 0 }
-      total.hidden += hidden
-      if (hidden > 0) total.recordings++
-      noiseTotals.set(rule, total)
-    }
-  }
   const run: ReplayRun = {
     scenario: basename(path),
     pipeline: 'http',
@@ -153,7 +144,7 @@ export async function runTargets(
       failed: count('failed'),
       invalid: errors.length,
     },
-    noise: [...noiseTotals.values()],
+    noise: noiseTotals(outcomes),
     durationMs: performance.now() - startedAt,
   }
   return { run, skipped }

@@ -6,7 +6,7 @@ import { Command, Option } from 'commander'
 import picocolors from 'picocolors'
 import { ParallaxError } from '../../recording/errors.ts'
 import { parseTarget } from '../../replay/index.ts'
-import { renderJson, renderTerminal, reporterNames } from '../../report/index.ts'
+import { type ReplayRun, renderJson, renderTerminal, reporterNames } from '../../report/index.ts'
 import { sanitizeText } from '../../report/sanitize-text.ts'
 import { detectNoise, learnNoise, type NoiseDetection } from '../../scenario/detect-noise.ts'
 import { loadScenario, type ResolvedScenario } from '../../scenario/load-scenario.ts'
@@ -15,7 +15,7 @@ import { runTargets } from '../../scenario/run-targets.ts'
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts'
 import { addNoiseOptions, type NoiseFlags, noiseFromFlags } from '../noise-flags.ts'
 import { createProgress } from '../progress.ts'
-import { parseReportSpecs, writeReports } from '../report-flags.ts'
+import { parseReportSpecs, type ReportSpec, writeReports } from '../report-flags.ts'
 
 interface ReplayFlags extends NoiseFlags {
   detectNoise?: boolean
@@ -137,11 +137,25 @@ async function replay(scenarioPath: string, flags: ReplayFlags): Promise<number>
   } finally {
     progress.stop()
   }
+  return finish(run, reports, flags)
+}
+
+/**
+ * Writes the reports, prints the stdout one (the terminal report by default, then `appendix`), and
+ * returns the exit code the run's summary calls for.
+ */
+async function finish(
+  run: ReplayRun,
+  reports: ReportSpec[],
+  flags: ReplayFlags,
+  appendix = '',
+): Promise<number> {
   const color =
     flags.color !== false && !flags.json && picocolors.isColorSupported && Boolean(process.stdout.isTTY)
   const options = { color, width: process.stdout.columns || 100, verbose: flags.verbose === true }
   const reported = await writeReports(run, reports, options)
-  const text = reported ?? (flags.json ? renderJson(run) : renderTerminal(run, options))
+  const text = reported ?? (flags.json ? renderJson(run) : `${renderTerminal(run, options)}${appendix}`)
+  if ((reported !== undefined || flags.json) && appendix !== '') process.stderr.write(appendix)
   await new Promise<void>((resolve, reject) =>
     process.stdout.write(text, (error) => (error ? reject(error) : resolve())),
   )
@@ -172,25 +186,11 @@ async function replayTargets(path: string, flags: ReplayFlags): Promise<number> 
     progress.stop()
   }
   const { run, skipped } = result
-  const color =
-    flags.color !== false && !flags.json && picocolors.isColorSupported && Boolean(process.stdout.isTTY)
-  const options = { color, width: process.stdout.columns || 100, verbose: flags.verbose === true }
-  const reported = await writeReports(run, reports, options)
-  let text = reported ?? (flags.json ? renderJson(run) : renderTerminal(run, options))
-  if (!flags.json && reported === undefined && skipped.length > 0) {
-    text += `\nNot sent (${skipped.length}):\n${skipped.map((s) => `  ${sanitizeText(s.recordingId)} ${sanitizeText(s.route)}: ${s.reason}`).join('\n')}\n`
-  } else if (skipped.length > 0) {
-    process.stderr.write(
-      `[parallax] ${skipped.length} recorded requests not sent (unsafe methods without --allow-side-effects, truncated bodies).\n`,
-    )
-  }
-  await new Promise<void>((resolve, reject) =>
-    process.stdout.write(text, (error) => (error ? reject(error) : resolve())),
-  )
-  if (run.summary.failed > 0) return EXIT.replayFailed
-  if (run.summary.diverge > 0) return EXIT.diverge
-  if (run.summary.invalid > 0) return EXIT.usage
-  return EXIT.agree
+  const appendix =
+    skipped.length === 0
+      ? ''
+      : `\nNot sent (${skipped.length}):\n${skipped.map((s) => `  ${sanitizeText(s.recordingId)} ${sanitizeText(s.route)}: ${s.reason}`).join('\n')}\n`
+  return finish(run, reports, flags, appendix)
 }
 
 function parsePositive(value: string): number {
