@@ -72,15 +72,22 @@ export interface TargetClient {
  * @example await using client = createTargetClient([local, prod], 8)
  */
 export function createTargetClient(targets: readonly HttpTarget[], connections: number): TargetClient {
-  const pools = new Map(
-    targets.map((target) => [target.name, new Pool(new URL(target.url).origin, { connections })]),
+  // Per target, once: its pool and the path prefix its URL names.
+  const endpoints = new Map(
+    targets.map((target) => {
+      const url = new URL(target.url)
+      return [
+        target.name,
+        { pool: new Pool(url.origin, { connections }), prefix: url.pathname.replace(/\/$/, '') },
+      ]
+    }),
   )
   return {
     async send(target, request) {
-      const pool = pools.get(target.name)
-      if (!pool) throw new Error(`unknown target ${target.name}`)
+      const endpoint = endpoints.get(target.name)
+      if (!endpoint) throw new Error(`unknown target ${target.name}`)
+      const { pool, prefix } = endpoint
       const recorded = new URL(request.url, 'http://recorded.invalid')
-      const prefix = new URL(target.url).pathname.replace(/\/$/, '')
       const headers: string[] = []
       for (const [name, value] of request.headers) {
         if (!DROPPED.has(name.toLowerCase())) headers.push(name, value)
@@ -106,7 +113,7 @@ export function createTargetClient(targets: readonly HttpTarget[], connections: 
       }
     },
     async close() {
-      await Promise.all([...pools.values()].map((pool) => pool.close()))
+      await Promise.all([...endpoints.values()].map(({ pool }) => pool.close()))
     },
   }
 }
