@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
 import { exitCodeFor, isParallaxError } from '../recording/errors.ts'
+import { explainCommand } from './commands/explain.ts'
 import { exportCommand, importCommand } from './commands/har.ts'
 import { inspectCommand } from './commands/inspect.ts'
 import { proxyCommand } from './commands/proxy.ts'
@@ -37,6 +38,7 @@ export async function main(argv: string[]): Promise<number> {
     replayCommand(),
     testCommand(),
     verifyCommand(),
+    explainCommand(),
     inspectCommand(),
     importCommand(),
     exportCommand(),
