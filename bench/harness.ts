@@ -7,8 +7,8 @@
  * such as "hash ≤ 0.5× JSON.parse". A target that misses prints MISS: find out why, don't move the target.
  */
 
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
+// Between samples, so one case's garbage is not billed to the next.
+import { collectGarbage } from './load/collect-garbage.ts'
 
 /** One thing to measure. Its result is kept in a sink so the work cannot be optimized away. */
 export interface BenchCase {
@@ -72,18 +72,6 @@ const MIN_ROUNDS = 5
 
 /** Keeps results reachable so V8 cannot drop the measured work. */
 const sink: { value: unknown } = { value: undefined }
-
-/** Collects garbage between samples when V8 lets us, so one case's garbage is not billed to the next. */
-const collectGarbage: () => void = (() => {
-  try {
-    setFlagsFromString('--expose-gc')
-    const gc = runInNewContext('gc') as unknown
-    if (typeof gc === 'function') return () => (gc as () => void)()
-  } catch {
-    // No gc available: samples then include some collection work, which the median absorbs.
-  }
-  return () => {}
-})()
 
 /**
  * Measures a suite in interleaved rounds, prints its table to stdout, and returns the figures.

@@ -47,22 +47,7 @@ export interface CompareOptions extends DiffJsonOptions {
 }
 
 /** The first divergence found, before `propagatedTo` is known. */
-type FirstDivergence =
-  | {
-      kind: 'stage'
-      culprit: string
-      checkpoint?: string
-      paths: ChangedPath[]
-      values?: DivergenceValues
-    }
-  | {
-      kind: 'external'
-      source: 'outbound' | 'input'
-      stage: string
-      detail: string
-      paths: ChangedPath[]
-      values?: DivergenceValues
-    }
+type FirstDivergence = IntroducedDivergence & { values?: DivergenceValues }
 
 /**
  * Compares two traces of the same recording and names where they diverge: the culprit stage (input

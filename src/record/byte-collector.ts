@@ -128,14 +128,7 @@ class BoundedCollector implements ByteCollector {
         : recordedBody(Buffer.from(text, 'utf8'), { contentEncoding, maxBytes: this.#maxBytes })
     }
     const bytes = this.#kept === undefined ? Buffer.alloc(0) : this.#kept.subarray(0, this.#keptBytes)
-    // The hash object is consumed by digest: copy it so body() stays callable more than once.
-    const wireTruncated =
-      this.#hash === undefined ? undefined : { size: this.#size, sha256: this.#hash.copy().digest('hex') }
-    return recordedBody(bytes, {
-      contentEncoding,
-      maxBytes: this.#maxBytes,
-      ...(wireTruncated && { wireTruncated }),
-    })
+    return keptBody(bytes, this.#size, this.#hash, contentEncoding, this.#maxBytes)
   }
 
   chunks(startMs: number, body?: Body): Chunk[] | undefined {
@@ -194,6 +187,23 @@ class BoundedCollector implements ByteCollector {
     if (kept !== undefined) kept.copy(grown, 0, 0, this.#keptBytes)
     this.#kept = grown
   }
+}
+
+/**
+ * The Body of the bytes a capture kept: the whole body, or, when `hash` is set (the body went past the
+ * cap), its first bytes with the whole size and digest. The byte collector's and the proxy tee's.
+ * @example keptBody(kept, size, hash, 'gzip', maxBytes)
+ */
+export function keptBody(
+  bytes: Uint8Array,
+  size: number,
+  hash: Hash | undefined,
+  contentEncoding: string | undefined,
+  maxBytes: number,
+): Body {
+  // The hash object is consumed by digest: copy it so body() stays callable more than once.
+  const wireTruncated = hash === undefined ? undefined : { size, sha256: hash.copy().digest('hex') }
+  return recordedBody(bytes, { contentEncoding, maxBytes, ...(wireTruncated && { wireTruncated }) })
 }
 
 /**

@@ -20,7 +20,7 @@ import { createPatchRegistry } from './patch-registry.ts'
 import { createRecorderBooks, type RecorderStats } from './recorder-books.ts'
 import { type Capture, createRecorderRuntime } from './recorder-runtime.ts'
 import { createRecordingIds } from './recording-ids.ts'
-import { createRedactor, type RedactionOptions } from './redact/create-redactor.ts'
+import { type RedactionOptions, recordingRedaction } from './redact/create-redactor.ts'
 import {
   createRequestSelection,
   isErrorStatus,
@@ -65,7 +65,7 @@ export interface RecorderOptions extends SelectionOptions {
   onRecording: (recording: Recording) => unknown
   /**
    * Applied to each recording before it is handed over (and so before anything is queued or written);
-   * default: `createRedactor({ key: redactionKey, headers: { add: redactHeaders }, ...redaction }).recording`
+   * default: `recordingRedaction({ names: redactHeaders, key: redactionKey, rules: redaction })`
    * (secret headers, URL userinfo and query parameters, body fields, tokens found by pattern anywhere).
    * `false` hands recordings over unredacted. A throw drops the recording and counts it
    * (`dropped.redactFailed`): it is never handed over unredacted.
@@ -237,14 +237,11 @@ export function createRecorder(options: RecorderOptions): Recorder {
 }
 
 function defaultRedaction(options: RecorderOptions): (recording: Recording) => Recording {
-  return createRedactor({
-    ...options.redaction,
+  return recordingRedaction({
+    ...(options.redactHeaders && { names: options.redactHeaders }),
     ...(options.redactionKey !== undefined && { key: options.redactionKey }),
-    headers: {
-      ...options.redaction?.headers,
-      add: [...(options.redaction?.headers?.add ?? []), ...(options.redactHeaders ?? [])],
-    },
-  }).recording
+    ...(options.redaction && { rules: options.redaction }),
+  })
 }
 
 function hasTruncatedBody(recording: Recording): boolean {

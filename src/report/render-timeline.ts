@@ -128,14 +128,22 @@ function verdictNote(
       ) {
         return [span('◀ external: outbound requests differ', 'magenta', 'bold')]
       }
-      const what: string[] = []
-      if (comparison.stages.some((other) => other.stage === row.name && other.verdict === 'culprit'))
-        what.push('probe')
-      if (!row.outputEqual) what.push('output')
-      if (what.length === 0) what.push('outbound')
-      const differ = `input equal, ${what.join(' and ')} ${what.length > 1 ? 'differ' : 'differs'}`
+      const differ = culpritDiffers(row, comparison)
       if (row.name === primary) return [span(`◀ culprit: ${differ}`, 'red', 'bold')]
       return [span(`◀ diverges again: ${differ}`, 'red')]
     }
   }
+}
+
+/**
+ * What differs inside a culprit stage whose input agrees, for its timeline tag (terminal and HTML).
+ * @example culpritDiffers(row, comparison) // 'input equal, probe and output differ'
+ */
+export function culpritDiffers(row: StageComparison, comparison: Comparison): string {
+  const what: string[] = []
+  if (comparison.stages.some((other) => other.stage === row.name && other.verdict === 'culprit'))
+    what.push('probe')
+  if (!row.outputEqual) what.push('output')
+  if (what.length === 0) what.push('outbound')
+  return `input equal, ${what.join(' and ')} ${what.length > 1 ? 'differ' : 'differs'}`
 }

@@ -10,10 +10,10 @@ import { basename, dirname, extname, join, relative } from 'node:path'
 import { type ChangedPath, diffJson, type NoiseRules } from '../diff/index.ts'
 import type { CapturedValue, StageTrace, Trace } from '../pipeline/types.ts'
 import { ParallaxError } from '../recording/errors.ts'
-import { loadRecordings } from '../recording/index.ts'
 import { writeFileAtomically } from '../recording/write-atomically.ts'
 import { createReplayer } from '../replay/index.ts'
 import type { ResolvedScenario } from './load-scenario.ts'
+import { loadScenarioRecordings } from './run-scenario.ts'
 
 /** One noisy path: where two runs of the same variant differed. */
 export interface NoiseFinding {
@@ -75,8 +75,7 @@ export async function detectNoise(
     }
     return variant
   })
-  const recordings = []
-  for (const path of scenario.recordings) recordings.push(...(await loadRecordings(path)).recordings)
+  const recordings = (await loadScenarioRecordings(scenario.recordings)).loaded
   const selected = options.recordingIds
     ? recordings.filter((entry) => options.recordingIds!.includes(entry.recording.id))
     : recordings

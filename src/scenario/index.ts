@@ -19,6 +19,7 @@ export {
   type Shard,
   type SuiteOptions,
   type SuiteRun,
+  scenarioPassed,
   shardOf,
 } from './run-suite.ts'
 export {

@@ -77,7 +77,7 @@ export async function runScenario(
   const seed = options.seed ?? scenario.seed
   const noise = mergeNoise(scenario.noise, options.noise)
 
-  const { loaded, loadErrors } = await loadAll(scenario.recordings)
+  const { loaded, loadErrors } = await loadScenarioRecordings(scenario.recordings)
   const named = options.recordingIds ? selectIds(loaded, options.recordingIds, scenario) : loaded
   const selected = options.select ? named.filter((entry) => options.select!(entry.recording)) : named
   if (selected.length === 0 && named.length > 0) {
@@ -168,7 +168,12 @@ export function noiseTotals(outcomes: readonly RecordingOutcome[]): NoiseTotal[]
   return [...totals.values()]
 }
 
-async function loadAll(paths: string[]) {
+/**
+ * Every recording a scenario names (globs expanded; a glob matching nothing is an error), with the lines
+ * that failed to load. What runScenario replays, noise detection and the vitest suite read.
+ * @example const { loaded, loadErrors } = await loadScenarioRecordings(scenario.recordings)
+ */
+export async function loadScenarioRecordings(paths: readonly string[]) {
   const loaded: Loaded[] = []
   const loadErrors: ParallaxError[] = []
   for (const path of await expandGlobs(paths)) {

@@ -188,9 +188,7 @@ export async function runSuite(files: readonly string[], options: SuiteOptions =
       break
     }
   }
-  const passed = scenarios.every(
-    (s) => s.failed === 0 && s.problem === undefined && s.run.summary.invalid === 0,
-  )
+  const passed = scenarios.every(scenarioPassed)
   return { scenarios, skipped, bailed, passed }
 }
 
@@ -257,8 +255,17 @@ function unusedOutbound(run: ReplayRun): { calls: number; recordings: number } {
   return { calls, recordings }
 }
 
+/**
+ * Whether a scenario of the suite passed: every recording met the expectation, nothing failed as a whole,
+ * and every recording line loaded.
+ * @example suite.scenarios.filter(scenarioPassed).length
+ */
+export function scenarioPassed(result: ScenarioResult): boolean {
+  return result.failed === 0 && result.problem === undefined && result.run.summary.invalid === 0
+}
+
 /** Where a recording diverges, in words: `diverges at decode (and at stock)`, `diverges outside the pipeline (input of parse)`. */
-function divergesAt(divergence: Divergence | undefined): string {
+export function divergesAt(divergence: Divergence | undefined): string {
   if (divergence === undefined || divergence.kind === 'none') return 'diverges'
   const first =
     divergence.kind === 'stage'

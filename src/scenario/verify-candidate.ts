@@ -8,6 +8,7 @@ import type { PipelineRef } from '../replay/types.ts'
 import { type RecordingOutcome, type ReplayRun, statusOf } from '../report/index.ts'
 import type { ResolvedScenario } from './load-scenario.ts'
 import { runScenario } from './run-scenario.ts'
+import { divergesAt } from './run-suite.ts'
 
 /** What a candidate did to one recording. */
 export type VerifyClass = 'fixed' | 'still-diverging' | 'newly-diverging' | 'unchanged' | 'failed'
@@ -105,7 +106,5 @@ function verdict(outcome: RecordingOutcome): string {
   if (result.kind === 'failed')
     return `replay failed under ${result.variant}: ${result.error.code ?? result.error.name}`
   const divergence = result.comparison.divergence
-  if (divergence.kind === 'none') return 'agrees'
-  if (divergence.kind === 'stage') return `diverges at ${divergence.culprit}`
-  return `diverges outside the pipeline (${divergence.source} of ${divergence.stage})`
+  return divergence.kind === 'none' ? 'agrees' : divergesAt(divergence)
 }

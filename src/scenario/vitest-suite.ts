@@ -12,10 +12,10 @@
  */
 import { relative, resolve } from 'node:path'
 import { describe, it } from 'vitest'
-import { inboundRoute, loadRecordings } from '../recording/index.ts'
+import { inboundRoute } from '../recording/index.ts'
 import { formatChange, type RecordingOutcome, type ReplayRun } from '../report/index.ts'
 import { loadScenario } from './load-scenario.ts'
-import { runScenario } from './run-scenario.ts'
+import { loadScenarioRecordings, runScenario } from './run-scenario.ts'
 import { checkExpectation } from './run-suite.ts'
 
 /** Options of {@link replaySuite}. */
@@ -37,12 +37,10 @@ const PATHS_SHOWN = 5
 export async function replaySuite(scenarioPath: string, options: ReplaySuiteOptions = {}): Promise<void> {
   const cwd = options.cwd ?? process.cwd()
   const scenario = await loadScenario(resolve(cwd, scenarioPath))
-  const recordings: Array<{ id: string; route: string }> = []
-  for (const path of scenario.recordings) {
-    for (const { recording } of (await loadRecordings(path)).recordings) {
-      recordings.push({ id: recording.id, route: inboundRoute(recording.inbound.request) })
-    }
-  }
+  const recordings = (await loadScenarioRecordings(scenario.recordings)).loaded.map(({ recording }) => ({
+    id: recording.id,
+    route: inboundRoute(recording.inbound.request),
+  }))
   let replayed: Promise<{ run: ReplayRun; problem?: string }> | undefined
   const replay = () => {
     replayed ??= runScenario(scenario, { cwd }).then((run) => {

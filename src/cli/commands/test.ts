@@ -7,7 +7,13 @@ import { Command, Option } from 'commander'
 import { ParallaxError } from '../../recording/errors.ts'
 import { writeFileAtomically } from '../../recording/write-atomically.ts'
 import { renderJunitRuns, sanitizeText, toJsonResult } from '../../report/index.ts'
-import { findScenarioFiles, parseShard, runSuite, type SuiteRun } from '../../scenario/index.ts'
+import {
+  findScenarioFiles,
+  parseShard,
+  runSuite,
+  type SuiteRun,
+  scenarioPassed,
+} from '../../scenario/index.ts'
 import { EXIT } from '../exit-codes.ts'
 import { createProgress } from '../progress.ts'
 
@@ -130,7 +136,7 @@ function summaryText(suite: SuiteRun, shardText: string): string {
   for (const result of suite.scenarios) {
     const { run } = result
     recordings += run.recordings.length
-    const ok = result.failed === 0 && result.problem === undefined && run.summary.invalid === 0
+    const ok = scenarioPassed(result)
     const expect =
       result.expect === 'agree'
         ? 'expects agreement'
@@ -156,9 +162,7 @@ function summaryText(suite: SuiteRun, shardText: string): string {
   }
   for (const skipped of suite.skipped)
     lines.push(`- ${relative(process.cwd(), skipped.file)}: skipped, ${skipped.reason}`)
-  const passed = suite.scenarios.filter(
-    (s) => s.failed === 0 && s.problem === undefined && s.run.summary.invalid === 0,
-  ).length
+  const passed = suite.scenarios.filter(scenarioPassed).length
   const failed = suite.scenarios.length - passed
   lines.push(
     `parallax test: ${suite.scenarios.length} scenarios, ${passed} passed, ${failed} failed · ${recordings} recordings${shardText}${suite.bailed ? ' · stopped early (--bail)' : ''}`,

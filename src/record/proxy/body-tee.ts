@@ -8,9 +8,8 @@
  * allocates afresh for each read — unless the buffers they pin would outgrow twice the bound.
  */
 import { createHash, type Hash } from 'node:crypto'
-import { recordedBody } from '../../recording/content-encoding.ts'
 import type { Body, Chunk } from '../../recording/types.ts'
-import { chunkTimeline } from '../byte-collector.ts'
+import { chunkTimeline, keptBody } from '../byte-collector.ts'
 
 /**
  * A bounded observer of one body's bytes.
@@ -97,14 +96,7 @@ class BoundedTee implements BodyTee {
   body(contentEncoding?: string): Body | undefined {
     if (this.#size === 0) return undefined
     const bytes = this.#kept.length === 1 ? this.#kept[0]! : Buffer.concat(this.#kept, this.#keptBytes)
-    // The hash object is consumed by digest: copy it so body() stays callable more than once.
-    const wireTruncated =
-      this.#hash === undefined ? undefined : { size: this.#size, sha256: this.#hash.copy().digest('hex') }
-    return recordedBody(bytes, {
-      contentEncoding,
-      maxBytes: this.#maxBytes,
-      ...(wireTruncated && { wireTruncated }),
-    })
+    return keptBody(bytes, this.#size, this.#hash, contentEncoding, this.#maxBytes)
   }
 
   chunks(startMs: number, body?: Body): Chunk[] | undefined {

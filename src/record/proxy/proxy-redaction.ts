@@ -3,7 +3,7 @@
  * recorded exchange, as the in-process recorder applies it.
  */
 import type { Recording } from '../../recording/types.ts'
-import { createRedactor, type RedactionOptions } from '../redact/create-redactor.ts'
+import { type RedactionOptions, recordingRedaction } from '../redact/create-redactor.ts'
 
 /**
  * Builds a `redact` function for {@link createRecordingProxy}: secret headers (the defaults plus `names`),
@@ -13,14 +13,7 @@ import { createRedactor, type RedactionOptions } from '../redact/create-redactor
 export function createProxyRedaction(
   options: { names?: readonly string[]; key?: string; rules?: Omit<RedactionOptions, 'key'> } = {},
 ): (recording: Recording) => Recording {
-  return createRedactor({
-    ...options.rules,
-    ...(options.key !== undefined && { key: options.key }),
-    headers: {
-      ...options.rules?.headers,
-      add: [...(options.rules?.headers?.add ?? []), ...(options.names ?? [])],
-    },
-  }).recording
+  return recordingRedaction(options)
 }
 
 /**

@@ -175,6 +175,24 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   }
 }
 
+/**
+ * The redaction of whole recordings the recorder and the proxy apply by default: the default rules, with
+ * `names` added to the secret headers, `rules` beyond them and the placeholder `key`.
+ * @example const redact = recordingRedaction({ names: ['x-session'], key: process.env.PARALLAX_REDACTION_KEY })
+ */
+export function recordingRedaction(
+  options: { names?: readonly string[]; key?: string; rules?: Omit<RedactionOptions, 'key'> } = {},
+): (recording: Recording) => Recording {
+  return createRedactor({
+    ...options.rules,
+    ...(options.key !== undefined && { key: options.key }),
+    headers: {
+      ...options.rules?.headers,
+      add: [...(options.rules?.headers?.add ?? []), ...(options.names ?? [])],
+    },
+  }).recording
+}
+
 /** Build the shared context once per redactor: name matchers, rules, key. */
 function createContext(options: RedactionOptions): RedactContext {
   const key = options.key ?? DEFAULT_REDACTION_KEY

@@ -6,7 +6,7 @@
  * are `v-propagated`. Same verdicts and words as the terminal timeline.
  */
 import type { Comparison, StageComparison } from '../../diff/types.ts'
-import { formatMs } from '../render-timeline.ts'
+import { culpritDiffers, formatMs } from '../render-timeline.ts'
 import type { VariantRun } from '../types.ts'
 import { safeText } from './escape-html.ts'
 
@@ -96,12 +96,7 @@ function verdictNote(
       if (row.stage) return '<span class="tag culprit-again">◀ probe differs</span>'
       if (divergence.kind === 'external' && divergence.source === 'outbound' && divergence.stage === row.name)
         return '<span class="tag external">◀ external: outbound requests differ</span>'
-      const what: string[] = []
-      if (comparison.stages.some((other) => other.stage === row.name && other.verdict === 'culprit'))
-        what.push('probe')
-      if (!row.outputEqual) what.push('output')
-      if (what.length === 0) what.push('outbound')
-      const differ = `input equal, ${what.join(' and ')} ${what.length > 1 ? 'differ' : 'differs'}`
+      const differ = culpritDiffers(row, comparison)
       return row.name === primary
         ? `<span class="tag culprit">◀ culprit: ${differ}</span>`
         : `<span class="tag culprit-again">◀ diverges again: ${differ}</span>`
