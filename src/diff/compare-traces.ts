@@ -7,7 +7,7 @@
  */
 import type { CapturedValue, StageTrace, Trace } from '../pipeline/types.ts'
 import { ParallaxError } from '../recording/errors.ts'
-import { createNoisyComparer } from './apply-noise.ts'
+import { createNoisyComparer, type NoisyComparer } from './apply-noise.ts'
 import { clipValue } from './clip-value.ts'
 import type { DiffJsonOptions } from './compute-delta.ts'
 import {
@@ -46,6 +46,24 @@ export interface CompareOptions extends DiffJsonOptions {
   noise?: CompiledNoise | undefined
 }
 
+/**
+ * How values are compared under these options: by the noise rules when there are any (the noisy comparer
+ * also counts what each rule hid), else exactly.
+ * @example const { comparer } = comparersFor({ noise }); comparer.same(a, b, describe)
+ */
+export function comparersFor(options: CompareOptions): {
+  comparer: ValueComparer
+  noiseComparer?: NoisyComparer
+} {
+  const noisy = options.noise && (options.noise.rules.length > 0 || options.noise.identityKeys)
+  if (noisy) {
+    const noiseComparer = createNoisyComparer(options.noise!)
+    return { comparer: noiseComparer, noiseComparer }
+  }
+  const identity = options.identityKeys
+  return { comparer: exactComparer(identity ? { identityKeys: identity } : {}) }
+}
+
 /** The first divergence found, before `propagatedTo` is known. */
 type FirstDivergence = IntroducedDivergence & { values?: DivergenceValues }
 
@@ -60,10 +78,7 @@ type FirstDivergence = IntroducedDivergence & { values?: DivergenceValues }
 export function compareTraces(left: Trace, right: Trace, options: CompareOptions = {}): Comparison {
   const keep = options.keepValues === true
   checkComparable(left, right)
-  const noisy = options.noise && (options.noise.rules.length > 0 || options.noise.identityKeys)
-  const identity = options.noise?.identityKeys ?? options.identityKeys
-  const noiseComparer = noisy ? createNoisyComparer(options.noise!) : undefined
-  const comparer: ValueComparer = noiseComparer ?? exactComparer(identity ? { identityKeys: identity } : {})
+  const { comparer, noiseComparer } = comparersFor(options)
   const variants: [string, string] = [left.variant, right.variant]
   const stages: StageComparison[] = []
   const propagatedTo: string[] = []

@@ -4,7 +4,8 @@
  */
 export { diffUnderNoise, type NoisyDiff } from './apply-noise.ts'
 export { clipValue } from './clip-value.ts'
-export { type CompareOptions, compareTraces } from './compare-traces.ts'
+export { type CompareOptions, comparersFor, compareTraces } from './compare-traces.ts'
+export { type DescribeValue, diffOutcomes, sameOutcome, type ValueComparer } from './diff-captured.ts'
 export type { DiffJsonOptions } from './diff-values.ts'
 export { diffJson } from './diff-values.ts'
 export { flattenDelta } from './flatten-delta.ts'

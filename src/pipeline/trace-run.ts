@@ -27,6 +27,11 @@ export interface TracerOptions {
   config: Record<string, unknown>
   /** Called just before a stage starts, so a watchdog outside the isolate knows what was running. */
   onStageStart?: (name: string, index: number) => void
+  /**
+   * Run this one stage alone on this input instead of the whole pipeline (cross-feeding: a stage run on
+   * the other variant's input for it, or on its own to check that its output depends on its input only).
+   */
+  only?: { stage: string; input: unknown }
 }
 
 export interface TracedRun {
@@ -73,7 +78,11 @@ export function createTracer(pipeline: Pipeline, options: TracerOptions): Tracer
       ])
       let timedOut: TracedRun['timedOut']
       for (const [index, s] of pipeline.stages.entries()) {
-        if (s.inputs !== undefined) {
+        if (options.only !== undefined) {
+          if (s.name !== options.only.stage) continue
+          value = options.only.input
+          captured = captureValue(value)
+        } else if (s.inputs !== undefined) {
           const taken = s.inputs.map((name) => outputs.get(name)!)
           if (taken.length === 1) {
             value = taken[0]!.value
@@ -118,6 +127,7 @@ export function createTracer(pipeline: Pipeline, options: TracerOptions): Tracer
         trace.outcome = { kind: 'ok', output: captured }
         value = result.value
         outputs.set(s.name, { value, captured })
+        if (options.only !== undefined) break
       }
       const run: TracedRun = {
         stages,

@@ -24,6 +24,11 @@ export interface Replayer {
   /** Replays one recording under every variant at once; traces come back in variant order. */
   replay(recording: Recording): Promise<Trace[]>
   /**
+   * Runs one stage alone under the variant at `variant` (its index), on `inputJson` (canonical JSON, as a
+   * trace captures a stage input), with the recording's network, clock and randomness: cross-feeding.
+   */
+  replayStage(recording: Recording, variant: number, stage: string, inputJson: string): Promise<Trace>
+  /**
    * Replays recordings in order, yielding each one's traces (in variant order) as it completes, while the
    * next `lookahead` recordings are already queued in the isolates: an isolate never idles while the caller
    * compares the traces it just yielded.
@@ -54,6 +59,11 @@ export function createReplayer(options: ReplayerOptions): Replayer & AsyncDispos
       // Serialized once for every variant's isolate.
       const recordingJson = JSON.stringify(recording)
       return Promise.all(isolates.map((isolate) => isolate.replay(recording, seed, recordingJson)))
+    },
+    replayStage: (recording, variant, stage, inputJson) => {
+      const isolate = isolates[variant]
+      if (!isolate) throw new RangeError(`No variant at index ${variant}.`)
+      return isolate.replay(recording, seed, undefined, { stage, inputJson })
     },
     async *replayAll(recordings, lookahead = DEFAULT_LOOKAHEAD) {
       const queued: Array<Promise<Trace[]>> = []

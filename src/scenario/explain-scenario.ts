@@ -1,15 +1,21 @@
 /**
- * `parallax explain`, first part: which stage introduces the divergence (the culprit rule over the
- * scenario's recordings) and which configuration keys it needs — the keys the two variants set
- * differently, delta-debugged (ddmin) by replaying hybrid variants (the left variant with some keys taken
- * from the right) until a minimal set that still reproduces the divergence at the same stage is left.
+ * `parallax explain`: which stage introduces the divergence (the culprit rule over the scenario's
+ * recordings), what every stage does with it (cross-feeding one diverging recording: agrees, introduces,
+ * propagates), and which configuration keys it needs — the keys the two variants set differently,
+ * delta-debugged (ddmin) by replaying hybrid variants (the left variant with some keys taken from the
+ * right) until a minimal set that still reproduces the divergence at the same stage is left.
  */
+
 import { differingKeys, hybrid, settingKeys } from '../explain/config-keys.ts'
+import { crossFeed, type RunAlone, type StageRoleResult } from '../explain/cross-feed.ts'
 import { ddmin } from '../explain/ddmin.ts'
+import type { Trace } from '../pipeline/types.ts'
+import type { Recording } from '../recording/types.ts'
+import { createReplayer } from '../replay/index.ts'
 import type { Variant } from '../replay/types.ts'
 import { type RecordingOutcome, type ReplayRun, statusOf } from '../report/index.ts'
 import type { ResolvedScenario } from './load-scenario.ts'
-import { runScenario } from './run-scenario.ts'
+import { loadScenarioRecordings, runScenario } from './run-scenario.ts'
 
 /** Recordings of the main culprit's group replayed for each hybrid. */
 const SAMPLE = 3
@@ -20,6 +26,8 @@ export interface Explanation {
   variants: [string, string]
   /** Divergences by where they enter, most frequent first. */
   culprits: Array<{ place: string; recordings: number; propagatedTo: string[] }>
+  /** Every stage's role in one diverging recording of the main culprit, by cross-feeding. */
+  stages?: { recording: string; roles: StageRoleResult[] }
   /** The bisection of the main culprit's configuration, when anything diverges. */
   config?: {
     place: string
@@ -30,6 +38,11 @@ export interface Explanation {
     values: Array<{ key: string; left: unknown; right: unknown }>
     /** False when even every differing key together does not reproduce it (it does not come from config). */
     reproduced: boolean
+    /**
+     * Set when some hybrids failed to replay (did not start, crashed): a minimal set of keys from the right
+     * variant that breaks the left one, and the error. Those hybrids counted as not reproducing.
+     */
+    broken?: { keys: string[]; error: string }
     /** Replays of hybrid variants it took (each over the sampled recordings). */
     replays: number
     recordings: string[]
@@ -58,17 +71,42 @@ export async function explainScenario(
     .filter((o) => placeOf(o) === main.place)
     .slice(0, SAMPLE)
     .map((o) => o.recordingId)
+  options.onProgress?.(`cross-feeding the stages of ${sample[0]}`)
+  const recording = (await loadScenarioRecordings(scenario.recordings)).loaded.find(
+    (entry) => entry.recording.id === sample[0],
+  )!.recording
+  explanation.stages = {
+    recording: recording.id,
+    roles: await crossFeedRecording(scenario, recording, [left, right]),
+  }
   const differing = differingKeys(left, right)
   let replays = 0
-  const reproduces = async (keys: readonly string[]) => {
+  /** How the hybrid with `keys` from the right replays: the error when it fails (does not start, crashes). */
+  const trial = async (keys: readonly string[]) => {
     replays++
     options.onProgress?.(`replaying with ${keys.length} of ${differing.length} keys from ${rightName}`)
     const mixed: Variant = { ...hybrid(left, right, keys), name: `${leftName}+${keys.length}` }
-    const trial = await runScenario(
-      { ...scenario, variants: [left, mixed] },
-      { cwd, variants: [leftName, mixed.name], recordingIds: sample },
-    )
-    return trial.recordings.some((outcome) => placeOf(outcome) === main.place)
+    let run: ReplayRun
+    try {
+      run = await runScenario(
+        { ...scenario, variants: [left, mixed] },
+        { cwd, variants: [leftName, mixed.name], recordingIds: sample },
+      )
+    } catch (error) {
+      // The hybrid's isolate could not start (its pipeline module refuses these settings).
+      return { diverges: false, error: messageWithCause(error) }
+    }
+    const failed = run.recordings.find((o) => o.result.kind === 'failed' && o.result.variant === mixed.name)
+    return {
+      diverges: run.recordings.some((outcome) => placeOf(outcome) === main.place),
+      ...(failed?.result.kind === 'failed' && { error: failed.result.error.message }),
+    }
+  }
+  const broken: Array<{ keys: readonly string[]; error: string }> = []
+  const reproduces = async (keys: readonly string[]) => {
+    const result = await trial(keys)
+    if (result.error !== undefined) broken.push({ keys, error: result.error })
+    return result.diverges
   }
   const reproduced = differing.length > 0 && (await reproduces(differing))
   let sufficient: string[] = []
@@ -76,6 +114,7 @@ export async function explainScenario(
     const result = await ddmin(differing, reproduces)
     sufficient = result.minimal
   }
+  const breaking = await keysThatBreak(broken, async (keys) => (await trial(keys)).error)
   const l = settingKeys(left)
   const r = settingKeys(right)
   explanation.config = {
@@ -86,8 +125,65 @@ export async function explainScenario(
     reproduced,
     replays,
     recordings: sample,
+    ...(breaking && { broken: breaking }),
   }
   return explanation
+}
+
+/**
+ * Replays one recording under both variants, then cross-feeds its stages, each run alone in a fresh
+ * isolate of its variant (closed after the stage's runs).
+ */
+async function crossFeedRecording(
+  scenario: ResolvedScenario,
+  recording: Recording,
+  variants: [Variant, Variant],
+): Promise<StageRoleResult[]> {
+  const base = { pipeline: scenario.pipeline, seed: scenario.seed, allowHosts: scenario.allowHosts }
+  const replayer = createReplayer({ ...base, variants })
+  let traces: Trace[]
+  try {
+    traces = await replayer.replay(recording)
+  } finally {
+    await replayer.close()
+  }
+  const runAlone: RunAlone = async (side, stage, inputsJson) => {
+    const fresh = createReplayer({ ...base, variants: [variants[side]] })
+    try {
+      const out: Trace[] = []
+      for (const inputJson of inputsJson) out.push(await fresh.replayStage(recording, 0, stage, inputJson))
+      return out
+    } finally {
+      await fresh.close()
+    }
+  }
+  return crossFeed(traces[0]!, traces[1]!, runAlone, { noise: scenario.noise })
+}
+
+/**
+ * The smallest failing hybrid's keys, delta-debugged down to a minimal set that still breaks it, with
+ * the error; undefined when no hybrid failed.
+ */
+async function keysThatBreak(
+  broken: ReadonlyArray<{ keys: readonly string[]; error: string }>,
+  breaks: (keys: readonly string[]) => Promise<string | undefined>,
+): Promise<{ keys: string[]; error: string } | undefined> {
+  const smallest = [...broken].sort((a, b) => a.keys.length - b.keys.length)[0]
+  if (smallest === undefined) return undefined
+  let error = smallest.error
+  const { minimal } = await ddmin(smallest.keys, async (keys) => {
+    const found = await breaks(keys)
+    if (found !== undefined && keys.length < smallest.keys.length) error = found
+    return found !== undefined
+  })
+  return { keys: minimal, error }
+}
+
+/** An error's message, and its cause's when it has one (a module that threw while loading). */
+function messageWithCause(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : ''
+  return `${message}${cause}`
 }
 
 /** Where a recording's divergence enters: `decode`, `retrieve (outbound)`; undefined when it agrees. */

@@ -10,6 +10,9 @@ describe('parallax explain (CLI)', () => {
     const { code, stdout } = await parallax(['explain', 'scenarios/copilot.ts'])
     expect(code).toBe(0)
     expect(stdout).toContain('culprit stage: decode  (5 recordings; infer and render only propagate)')
+    expect(stdout).toContain(
+      'stages:        parse agrees · retrieve agrees · decode introduces · infer propagates · render propagates',
+    )
     expect(stdout).toMatch(
       /config\.decoder\.bufferSize \(65536 vs 64\) is sufficient; the \d+ other differing keys are not needed/,
     )

@@ -11,7 +11,9 @@ import { EXIT } from '../exit-codes.ts'
 /** Builds the `explain` command. */
 export function explainCommand(): Command {
   return new Command('explain')
-    .description('Name the stage that introduces the divergence and the configuration keys it needs.')
+    .description(
+      'Name the stages that introduce the divergence (cross-feeding) and the configuration keys it needs.',
+    )
     .argument('<scenario>', 'scenario file, e.g. scenarios/copilot.ts')
     .option('--json', 'print the explanation as JSON on stdout')
     .addHelpText(
@@ -19,6 +21,11 @@ export function explainCommand(): Command {
       `
 Examples:
   parallax explain scenarios/copilot.ts
+
+Every stage of one diverging recording is cross-fed: run alone on its own input in a fresh isolate (a
+stage whose output then changes reads state outside its input and is reported as impure, not blamed),
+and, where its input differs between the variants, run under the first variant on the second one's
+input: the same output means it only propagates the divergence, another means it introduces one too.
 
 The configuration keys are found by delta debugging: the keys the two variants set differently (config
 paths, env vars, time zone, locale) are taken from the second variant into the first, a subset at a time,
@@ -39,6 +46,12 @@ Exit codes: 0 explained (or nothing diverges), 2 usage or input error, 3 a repla
     })
 }
 
+/** `a`, `a and b`, `a, b and c`. */
+function listed(names: readonly string[]): string {
+  const safe = names.map(sanitizeText)
+  return safe.length <= 1 ? (safe[0] ?? '') : `${safe.slice(0, -1).join(', ')} and ${safe.at(-1)}`
+}
+
 function text(explanation: Explanation): string {
   const [left, right] = explanation.variants.map(sanitizeText)
   const lines = [`parallax explain · scenario ${sanitizeText(explanation.scenario)} · ${left} vs ${right}`]
@@ -46,12 +59,33 @@ function text(explanation: Explanation): string {
     lines.push('  nothing diverges: the variants agree on every recording')
     return `${lines.join('\n')}\n`
   }
+  const roles = explanation.stages?.roles
   for (const [index, culprit] of explanation.culprits.entries()) {
-    const carried =
-      culprit.propagatedTo.length > 0 ? `; ${culprit.propagatedTo.join(' and ')} only propagate` : ''
+    // The main culprit's carriers as cross-feeding found them; the culprit rule's otherwise.
+    const carriers =
+      index === 0 && roles
+        ? roles.filter((r) => r.role === 'propagates').map((r) => r.stage)
+        : culprit.propagatedTo
+    const carried = carriers.length > 0 ? `; ${listed(carriers)} only propagate` : ''
     lines.push(
       `  ${index === 0 ? 'culprit stage:' : 'also:         '} ${sanitizeText(culprit.place)}  (${culprit.recordings} recording${culprit.recordings === 1 ? '' : 's'}${carried})`,
     )
+  }
+  if (explanation.stages && roles) {
+    lines.push(`  stages:        ${roles.map((r) => `${sanitizeText(r.stage)} ${r.role}`).join(' · ')}`)
+    lines.push(
+      `                 (cross-fed on ${sanitizeText(explanation.stages.recording)}: each stage run alone, and on the other variant's input)`,
+    )
+    for (const r of roles) {
+      if (r.role === 'agrees' || r.role === 'propagates' || r.detail === undefined) continue
+      const paths = r.paths?.length
+        ? ` at ${r.paths
+            .slice(0, 3)
+            .map((p) => sanitizeText(p.path))
+            .join(', ')}`
+        : ''
+      lines.push(`                 ${sanitizeText(r.stage)} ${r.role}: ${sanitizeText(r.detail)}${paths}`)
+    }
   }
   const config = explanation.config
   if (config) {
@@ -69,6 +103,11 @@ function text(explanation: Explanation): string {
         .join(', ')
       lines.push(
         `  config:        ${keys} ${config.sufficient.length === 1 ? 'is' : 'are'} sufficient; the ${others} other differing key${others === 1 ? ' is' : 's are'} not needed`,
+      )
+    }
+    if (config.broken) {
+      lines.push(
+        `  broken:        hybrids taking ${config.broken.keys.map(sanitizeText).join(', ')} from ${right} fail to replay (counted as not reproducing): ${sanitizeText(config.broken.error)}`,
       )
     }
     lines.push(

@@ -10,6 +10,7 @@ import type { Pipeline, Trace } from '../../pipeline/types.ts'
 import { createPatchRegistry } from '../../record/patch-registry.ts'
 import { bodyBytes } from '../../recording/body.ts'
 import { canonicalJson } from '../../recording/canonical.ts'
+import { decodeCanonical } from '../../recording/decode-canonical.ts'
 import { ParallaxError, type SerializedError, serializeError } from '../../recording/errors.ts'
 import type { Recording } from '../../recording/types.ts'
 import { installReplayDeterminism } from '../clock/index.ts'
@@ -19,6 +20,11 @@ export interface IsolateReplayRequest {
   recording: Recording
   variant: { name: string; config: Record<string, unknown> }
   seed: number
+  /**
+   * Run only this stage, on this input (canonical JSON, as a trace captures it), with the recording's
+   * network, clock and randomness: cross-feeding. The trace then holds that one stage.
+   */
+  only?: { stage: string; inputJson: string }
 }
 
 export interface ReplayRuntimeOptions {
@@ -66,10 +72,18 @@ export function installReplayRuntime(options: ReplayRuntimeOptions = {}): Replay
 
   const runtime: ReplayRuntime = {
     async replay(pipeline, request, hooks = {}) {
-      const { recording, variant, seed } = request
+      const { recording, variant, seed, only } = request
+      if (only !== undefined && !pipeline.stages.some((s) => s.name === only.stage)) {
+        throw new ParallaxError(
+          'PARALLAX_USAGE',
+          `Failed to run stage ${only.stage} alone: pipeline ${pipeline.name} has no such stage.`,
+          { hint: `Its stages: ${pipeline.stages.map((s) => s.name).join(', ')}.` },
+        )
+      }
       const tracer = createTracer(pipeline, {
         config: variant.config,
         ...(hooks.onStageStart ? { onStageStart: hooks.onStageStart } : {}),
+        ...(only && { only: { stage: only.stage, input: decodeCanonical(JSON.parse(only.inputJson)) } }),
       })
       const networkErrors: ParallaxError[] = []
       const served = network.serve(recording, (call, error) => {
@@ -111,7 +125,7 @@ export function installReplayRuntime(options: ReplayRuntimeOptions = {}): Replay
         },
         timings: run.timings,
       }
-      const failure = replayFailure(trace, run.timedOut, networkErrors, fed.violations)
+      const failure = replayFailure(trace, run.timedOut, networkErrors, fed.violations, only !== undefined)
       if (failure) trace.failure = failure
       return trace
     },
@@ -127,6 +141,7 @@ function replayFailure(
   timedOut: { stage: string; timeoutMs: number } | undefined,
   networkErrors: readonly ParallaxError[],
   violations: readonly ParallaxError[],
+  oneStage: boolean,
 ): SerializedError | undefined {
   if (timedOut) {
     return serializeError(
@@ -144,6 +159,8 @@ function replayFailure(
   if (firstNetworkError) return serializeError(firstNetworkError)
   const firstViolation = violations[0]
   if (firstViolation) return serializeError(firstViolation)
+  // One stage run alone need not consume the recording or produce the pipeline's result.
+  if (oneStage) return undefined
   if (trace.stages.length === 0) {
     return serializeError(
       new ParallaxError('PARALLAX_VACUOUS_REPLAY', `Failed to replay ${trace.recordingId}: no stage ran.`, {

@@ -22,6 +22,7 @@ import {
   STAGE_PROGRESS,
   type ToIsolate,
 } from './protocol.ts'
+import type { IsolateReplayRequest } from './replay-in-isolate.ts'
 
 const ENTRY = new URL('./entry.ts', import.meta.url)
 /** Grace on top of the sum of stage timeouts before the watchdog declares the isolate hung. */
@@ -29,6 +30,9 @@ const WATCHDOG_GRACE_MS = 5_000
 const READY_TIMEOUT_MS = 30_000
 /** How long a closing isolate may take to exit on its own (open handles in the pipeline module) before it is killed. */
 const STOP_GRACE_MS = 2_000
+
+/** A stage run alone on an input (see IsolateReplayRequest.only). */
+export type StageOnly = NonNullable<IsolateReplayRequest['only']>
 
 export interface IsolateOptions {
   /** Hosts the variant may really reach during replay (none by default). */
@@ -44,7 +48,7 @@ export interface IsolateHandle {
    * Replays one recording; resolves with a trace (a failed replay is a trace with `failure`). `recordingJson`
    * is `JSON.stringify(recording)` when the caller already has it (a replayer serializes once for all variants).
    */
-  replay(recording: Recording, seed: number, recordingJson?: string): Promise<Trace>
+  replay(recording: Recording, seed: number, recordingJson?: string, only?: StageOnly): Promise<Trace>
   close(): Promise<void>
 }
 
@@ -92,7 +96,7 @@ export function createIsolate(
   const handle: IsolateHandle = {
     variant: variant.name,
     isolation,
-    async replay(recording, seed, recordingJson = JSON.stringify(recording)) {
+    async replay(recording, seed, recordingJson = JSON.stringify(recording), only) {
       const current = ensure()
       const isolate = await current
       const id = nextId++
@@ -102,6 +106,7 @@ export function createIsolate(
         recordingJson,
         variant: { name: variant.name, config: variant.config },
         seed,
+        ...(only && { only }),
       }
       const outcome = await isolate.run(request)
       if (outcome.kind === 'trace') return outcome.trace
@@ -109,7 +114,7 @@ export function createIsolate(
       // Sent behind a replay that killed the isolate: it never ran, so it runs again on a fresh one.
       if (outcome.kind === 'requeue') {
         void isolate.kill()
-        return handle.replay(recording, seed, recordingJson)
+        return handle.replay(recording, seed, recordingJson, only)
       }
       await isolate.kill()
       return failedTrace(recording, variant.name, isolate.pipelineName, outcome.error)
