@@ -49,6 +49,7 @@ export function createReplayer(options: ReplayerOptions): Replayer & AsyncDispos
   const isolateOptions: IsolateOptions = {
     ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}),
     ...(options.output ? { output: options.output } : {}),
+    ...(options.matching ? { matching: options.matching } : {}),
   }
   const isolates: IsolateHandle[] = options.variants.map((variant) =>
     createIsolate(variant, options.pipeline, isolateOptions),

@@ -14,5 +14,6 @@ export {
   type IsolateOptions,
   resolveIsolation,
 } from './isolate/spawn-isolate.ts'
+export type { Matching } from './network/exchange-book.ts'
 export { canonicalTraceJson } from './trace-json.ts'
 export type { Isolation, PipelineRef, Variant } from './types.ts'

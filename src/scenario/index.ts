@@ -9,7 +9,12 @@ export {
   type ScenarioExpectation,
 } from './define-scenario.ts'
 export { loadScenario, type ResolvedScenario, resolveScenario } from './load-scenario.ts'
-export { type RunScenarioOptions, runScenario } from './run-scenario.ts'
+export {
+  openScenarioReplayer,
+  type RunScenarioOptions,
+  runScenario,
+  type ScenarioReplayer,
+} from './run-scenario.ts'
 export {
   checkExpectation,
   findScenarioFiles,

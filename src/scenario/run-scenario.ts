@@ -10,7 +10,7 @@ import type { Trace } from '../pipeline/types.ts'
 import { ParallaxError, serializeError } from '../recording/errors.ts'
 import { inboundRoute, loadRecordings } from '../recording/index.ts'
 import type { Recording } from '../recording/types.ts'
-import { createReplayer } from '../replay/index.ts'
+import { createReplayer, type Matching } from '../replay/index.ts'
 import type { Isolation } from '../replay/types.ts'
 import {
   type NoiseTotal,
@@ -147,6 +147,43 @@ export async function runScenario(
     },
     ...(noise.rules.length > 0 && { noise: noiseTotals(outcomes) }),
     durationMs: performance.now() - startedAt,
+  }
+}
+
+/** A scenario's two compared variants kept running, for recordings made on the fly (fuzzing, shrinking). */
+export interface ScenarioReplayer {
+  /** Replays one recording under both variants and compares the traces under the scenario's noise rules. */
+  compare(recording: Recording): Promise<{ result: RecordingResult; traces: [Trace, Trace] }>
+  close(): Promise<void>
+}
+
+/**
+ * Starts the isolates of a scenario's compared variants, reused for every recording until closed.
+ * @example
+ * const replayer = openScenarioReplayer(scenario, { matching: 'route' })
+ * const { result } = await replayer.compare(mutated)
+ */
+export function openScenarioReplayer(
+  scenario: ResolvedScenario,
+  options: { matching?: Matching; output?: NodeJS.WritableStream } = {},
+): ScenarioReplayer {
+  const variants = scenario.compare.map((name) => scenario.variants.find((v) => v.name === name)!)
+  const replayer = createReplayer({
+    pipeline: scenario.pipeline,
+    variants,
+    seed: scenario.seed,
+    allowHosts: scenario.allowHosts,
+    ...(options.output ? { output: options.output } : {}),
+    ...(options.matching ? { matching: options.matching } : {}),
+  })
+  const isolations = replayer.variants.map((v) => v.isolation) as [Isolation, Isolation]
+  return {
+    async compare(recording) {
+      const [left, right] = (await replayer.replay(recording)) as [Trace, Trace]
+      const result = resultOf(left, right, isolations, { noise: scenario.noise })
+      return { result, traces: [left, right] }
+    },
+    close: () => replayer.close(),
   }
 }
 

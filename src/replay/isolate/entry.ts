@@ -81,12 +81,12 @@ async function main(): Promise<void> {
       })
       return
     }
-    const { id, recordingJson, variant, seed, only } = message
+    const { id, recordingJson, variant, seed, only, matching } = message
     queue = queue.then(async () => {
       const recording = JSON.parse(recordingJson) as Recording
       const trace = await runtime.replay(
         pipeline,
-        { recording, variant, seed, ...(only && { only }) },
+        { recording, variant, seed, ...(only && { only }), ...(matching && { matching }) },
         { onStageStart: stageNotifier(id) },
       )
       transport.send({ type: 'trace', id, trace })

@@ -14,6 +14,7 @@ import { decodeCanonical } from '../../recording/decode-canonical.ts'
 import { ParallaxError, type SerializedError, serializeError } from '../../recording/errors.ts'
 import type { Recording } from '../../recording/types.ts'
 import { installReplayDeterminism } from '../clock/index.ts'
+import type { Matching } from '../network/exchange-book.ts'
 import { installReplayNetwork } from '../network/index.ts'
 
 export interface IsolateReplayRequest {
@@ -25,6 +26,8 @@ export interface IsolateReplayRequest {
    * network, clock and randomness: cross-feeding. The trace then holds that one stage.
    */
   only?: { stage: string; inputJson: string }
+  /** How outbound calls find their exchange (default `exact`; `route` for fuzzed recordings). */
+  matching?: Matching
 }
 
 export interface ReplayRuntimeOptions {
@@ -72,7 +75,7 @@ export function installReplayRuntime(options: ReplayRuntimeOptions = {}): Replay
 
   const runtime: ReplayRuntime = {
     async replay(pipeline, request, hooks = {}) {
-      const { recording, variant, seed, only } = request
+      const { recording, variant, seed, only, matching } = request
       if (only !== undefined && !pipeline.stages.some((s) => s.name === only.stage)) {
         throw new ParallaxError(
           'PARALLAX_USAGE',
@@ -86,10 +89,14 @@ export function installReplayRuntime(options: ReplayRuntimeOptions = {}): Replay
         ...(only && { only: { stage: only.stage, input: decodeCanonical(JSON.parse(only.inputJson)) } }),
       })
       const networkErrors: ParallaxError[] = []
-      const served = network.serve(recording, (call, error) => {
-        tracer.onOutbound(call)
-        if (error) networkErrors.push(error)
-      })
+      const served = network.serve(
+        recording,
+        (call, error) => {
+          tracer.onOutbound(call)
+          if (error) networkErrors.push(error)
+        },
+        matching,
+      )
       const fed = determinism.feed({ recorded: recording.nondeterminism, seed })
       let run: Awaited<ReturnType<typeof tracer.run>>
       try {

@@ -14,6 +14,7 @@ import {
   serializeError,
 } from '../../recording/errors.ts'
 import type { Recording } from '../../recording/types.ts'
+import type { Matching } from '../network/exchange-book.ts'
 import type { Isolation, PipelineRef, Variant } from '../types.ts'
 import {
   type FromIsolate,
@@ -39,6 +40,8 @@ export interface IsolateOptions {
   allowHosts?: string[]
   /** Where the isolate's stdout and stderr go (default: this process's stderr, so `--json` stays pure). */
   output?: NodeJS.WritableStream
+  /** How outbound calls find their recorded exchange (default `exact`). */
+  matching?: Matching
 }
 
 export interface IsolateHandle {
@@ -107,6 +110,7 @@ export function createIsolate(
         variant: { name: variant.name, config: variant.config },
         seed,
         ...(only && { only }),
+        ...(options.matching && { matching: options.matching }),
       }
       const outcome = await isolate.run(request)
       if (outcome.kind === 'trace') return outcome.trace

@@ -29,20 +29,28 @@ export interface ExchangeBook {
 }
 
 /**
+ * How an outbound call finds its recorded exchange: `exact` (method, normalized URL and body digest: the
+ * same request) or `route` (method, origin and path, in recorded order: query and body ignored — for
+ * fuzzing, where the request that caused the calls is changed on purpose).
+ */
+export type Matching = 'exact' | 'route'
+
+/**
  * Indexes a recording's outbound exchanges by canonical request, on the first call (a replay that makes none
  * pays nothing).
  * @example const book = createExchangeBook(recording); book.take(request)
  */
-export function createExchangeBook(recording: Recording): ExchangeBook {
+export function createExchangeBook(recording: Recording, matching: Matching = 'exact'): ExchangeBook {
+  const keyOf = matching === 'route' ? routeKey : requestKey
   let queues: Map<string, number[]> | undefined
   const used = new Map<string, number>()
   let consumed = 0
 
   return {
     take(request) {
-      queues ??= indexExchanges(recording.outbound, request)
+      queues ??= indexExchanges(recording.outbound, request, keyOf)
       const digest = requestDigest(request)
-      const key = requestKey(request)
+      const key = keyOf(request)
       const queue = queues.get(key)
       if (!queue) {
         const error = unrecordedCallError(request, digest, closestExchange(recording.outbound, request))
@@ -65,11 +73,15 @@ export function createExchangeBook(recording: Recording): ExchangeBook {
 }
 
 /** The recorded occurrences of each request key, in recorded order. */
-function indexExchanges(exchanges: readonly Exchange[], first: OutboundRequest): Map<string, number[]> {
+function indexExchanges(
+  exchanges: readonly Exchange[],
+  first: OutboundRequest,
+  keyOf: typeof requestKey,
+): Map<string, number[]> {
   const queues = new Map<string, number[]>()
   exchanges.forEach((exchange, index) => {
     const { url } = exchange.request
-    const key = requestKey({
+    const key = keyOf({
       method: exchange.request.method.toUpperCase(),
       // A recorded URL spelled exactly like the first request's normalizes the same: reuse it.
       normalizedUrl: url === first.url ? first.normalizedUrl : normalizeUrl(url),
@@ -80,4 +92,10 @@ function indexExchanges(exchanges: readonly Exchange[], first: OutboundRequest):
     else queues.set(key, [index])
   })
   return queues
+}
+
+/** The `route` matching key: method, origin and path (query, fragment and body left out). */
+function routeKey(request: Pick<OutboundRequest, 'method' | 'normalizedUrl' | 'bodySha256'>): string {
+  const url = URL.parse(request.normalizedUrl)
+  return `${request.method} ${url === null ? request.normalizedUrl : url.origin + url.pathname}`
 }

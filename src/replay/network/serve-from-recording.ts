@@ -10,7 +10,7 @@ import type { OutboundTrace } from '../../pipeline/types.ts'
 import type { PatchRegistry } from '../../record/patch-registry.ts'
 import type { ParallaxError } from '../../recording/errors.ts'
 import type { Recording } from '../../recording/types.ts'
-import { createExchangeBook } from './exchange-book.ts'
+import { createExchangeBook, type Matching } from './exchange-book.ts'
 import { runClientsInFrameworkScope } from './framework-entry-points.ts'
 import { listenWithMsw } from './msw-source.ts'
 import { createNetworkContext, type NetworkSession } from './network-context.ts'
@@ -42,7 +42,11 @@ export interface ReplayNetwork {
    * Answers outbound calls from `recording` until the returned handle ends, reporting each through `onCall`;
    * its sequence counts start at zero. A recording still being served is replaced.
    */
-  serve(recording: Recording, onCall: ServeFromRecordingOptions['onCall']): RecordedNetwork
+  serve(
+    recording: Recording,
+    onCall: ServeFromRecordingOptions['onCall'],
+    matching?: Matching,
+  ): RecordedNetwork
 }
 
 /**
@@ -67,8 +71,8 @@ export function installReplayNetwork(options: ReplayNetworkOptions): ReplayNetwo
   installReplayDispatcher(context, patches)
   runClientsInFrameworkScope(patches, translate, nativeFetch)
   return {
-    serve(recording, onCall) {
-      const session: NetworkSession = { book: createExchangeBook(recording), onCall }
+    serve(recording, onCall, matching = 'exact') {
+      const session: NetworkSession = { book: createExchangeBook(recording, matching), onCall }
       context.begin(session)
       return { consumed: () => session.book.consumed(), end: () => context.end(session) }
     },
