@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
 import { exitCodeFor, isParallaxError } from '../recording/errors.ts'
 import { explainCommand } from './commands/explain.ts'
+import { fuzzCommand } from './commands/fuzz.ts'
 import { exportCommand, importCommand } from './commands/har.ts'
 import { inspectCommand } from './commands/inspect.ts'
 import { proxyCommand } from './commands/proxy.ts'
@@ -39,6 +40,7 @@ export async function main(argv: string[]): Promise<number> {
     testCommand(),
     verifyCommand(),
     explainCommand(),
+    fuzzCommand(),
     inspectCommand(),
     importCommand(),
     exportCommand(),

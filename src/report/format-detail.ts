@@ -4,7 +4,9 @@
  * the first differing byte of two byte strings with a hex view, two errors by type and message, the same
  * streamed content cut into other chunks.
  */
-import type { ChangeDetail } from '../diff/change-detail.ts'
+import { type ChangeDetail, describeChange } from '../diff/change-detail.ts'
+import type { ChangedPath } from '../diff/index.ts'
+import { formatChange } from './format-change.ts'
 import { quoteText, sanitizeText } from './sanitize-text.ts'
 import { type Span, span } from './styled-line.ts'
 
@@ -91,4 +93,18 @@ function clip(text: string, max: number): string {
 function signed(value: number): string {
   const rounded = Number(value.toPrecision(6))
   return rounded > 0 ? `+${rounded}` : String(rounded)
+}
+
+/**
+ * A changed path as plain lines: `path  before → after`, then the detail (text diff, number delta) when
+ * there is one — for one-off listings outside the terminal report (explain, fuzz).
+ * @example plainChange({ op: 'replace', path: '$.n', before: 1, after: 2 }, 40) // ['$.n  1 → 2', 'Δ +1 (+100%)']
+ */
+export function plainChange(change: ChangedPath, budget: number): string[] {
+  const text = formatChange(change, budget)
+  const lines = [`${text.path}  ${text.before ?? '(absent)'} → ${text.after ?? '(absent)'}`]
+  const detail = change.op === 'replace' ? describeChange(change) : undefined
+  const spans = detail && formatDetail(detail, budget)
+  if (spans) lines.push(spans.map((s) => s.text).join(''))
+  return lines
 }

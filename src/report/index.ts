@@ -3,6 +3,7 @@
  */
 export type { ChangeText } from './format-change.ts'
 export { formatChange } from './format-change.ts'
+export { plainChange } from './format-detail.ts'
 export {
   type DivergenceGroup,
   type GroupExample,
