@@ -136,8 +136,9 @@ export function rechunkingHandler(inner: Handler, response: RecordedResponse): H
     onResponseEnd: (_controller, agentTrailers) => {
       trailers = agentTrailers
       if (done || controller.aborted) return
-      // Nothing to pull: end now rather than wait for a reader that may never come.
-      if (chunks.length === 0) finish()
+      // Nothing to pull: end now rather than wait for a reader that may never come. A stream error with no
+      // chunk before it waits a turn, so the client has its response and body to fail, not a finished one.
+      if (chunks.length === 0 && response.incomplete === undefined) finish()
       else watch()
     },
     onResponseError: (_controller, error) => {

@@ -138,6 +138,22 @@ describe('serveFromRecording: chunking', () => {
     expect(served.errors).toEqual([])
   })
 
+  it('serveFromRecording: a stream that broke before its first byte fails the reader, never hangs it', async () => {
+    served = serve(
+      recordingWith([
+        exchange({
+          url: `${UPSTREAM}/reset`,
+          headers: [['content-length', '0']],
+          incomplete: 'reset at once',
+        }),
+      ]),
+    )
+    const response = await fetch(`${UPSTREAM}/reset`)
+    // Before the fix this read waited forever: the error went out before the body existed.
+    await expect(response.text()).rejects.toThrow(/terminated|reset at once/)
+    expect(served.errors).toEqual([])
+  })
+
   it('serveFromRecording: a truncated recorded body fails the call, saying how many bytes were kept', async () => {
     served = serve(recordingWith([exchange({ url: `${UPSTREAM}/big`, body: '0123456789', truncateAt: 4 })]))
     await expect(fetch(`${UPSTREAM}/big`)).rejects.toThrow(TypeError)

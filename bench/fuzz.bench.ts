@@ -1,0 +1,96 @@
+/**
+ * Differential fuzzing on the demo scenario: runs per second against the replay rate of the same
+ * recordings (both variants, same isolates, no fuzzing), runs to the first finding of the decode bug
+ * from the ASCII recordings (median of 10 seeds), and how far shrinking takes the counterexample.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fuzzScenario } from '../src/fuzz/fuzz-scenario.ts'
+import { loadScenario, openScenarioReplayer } from '../src/scenario/index.ts'
+import { loadScenarioRecordings } from '../src/scenario/run-scenario.ts'
+import type { SuiteResult } from './harness.ts'
+
+const ROOT = join(import.meta.dirname, '..')
+const RUNS = 400
+const SEEDS = 10
+
+/** Runs the fuzz bench. */
+export async function run(): Promise<SuiteResult[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'parallax-bench-fuzz-'))
+  try {
+    const buggy = await loadScenario(join(ROOT, 'scenarios/copilot.ts'))
+    const agreeing = await loadScenario(agreeingScenario(dir))
+    const ascii = ['en-stream', 'en-retry', 'en-timeout']
+    const recordings = (await loadScenarioRecordings(agreeing.recordings)).loaded
+      .map((entry) => entry.recording)
+      .filter((r) => ascii.includes(r.id))
+
+    // Baseline: the same recordings replayed under both variants, one after the other.
+    const replayer = openScenarioReplayer(agreeing, { matching: 'route' })
+    let replayRate: number
+    try {
+      for (const recording of recordings) await replayer.compare(recording)
+      const started = performance.now()
+      for (let i = 0; i < RUNS; i++) await replayer.compare(recordings[i % recordings.length]!)
+      replayRate = RUNS / ((performance.now() - started) / 1000)
+    } finally {
+      await replayer.close()
+    }
+    let fuzzStarted = 0
+    const clean = await fuzzScenario(agreeing, {
+      runs: RUNS,
+      seed: 1,
+      onStart: () => {
+        fuzzStarted = performance.now()
+      },
+    })
+    const fuzzRate = clean.runs / ((performance.now() - fuzzStarted) / 1000)
+
+    const found: number[] = []
+    const shrunk: Array<{ from: number; to: number; seed: number }> = []
+    const seedBytes = Math.max(...recordings.map((r) => JSON.stringify(r).length))
+    for (let seed = 1; seed <= SEEDS; seed++) {
+      const report = await fuzzScenario(buggy, { runs: 2000, seed })
+      if (report.finding?.place !== 'decode')
+        throw new Error(`bench: seed ${seed} did not find the decode bug`)
+      found.push(report.finding.foundAtRun)
+      shrunk.push({ from: report.finding.shrunkFromBytes, to: report.finding.bytes, seed })
+    }
+    const median = [...found].sort((a, b) => a - b)[Math.floor(SEEDS / 2)]!
+    const title = 'Differential fuzzing on the demo scenario'
+    const ratios = shrunk.map((s) => s.to / s.from)
+    process.stdout.write(
+      `\n${title}\n` +
+        `  replay of the ASCII recordings, both variants: ${replayRate.toFixed(0)} recordings/s\n` +
+        `  fuzzing (${RUNS} runs, variants that agree): ${fuzzRate.toFixed(0)} runs/s = ${(fuzzRate / replayRate).toFixed(2)}× replay\n` +
+        `  runs to the first decode divergence from ASCII, ${SEEDS} seeds: ${found.join(', ')} (median ${median})\n` +
+        `  shrinking, body bytes of the counterexample: ${shrunk.map((s) => `${s.from}→${s.to}`).join(', ')}\n` +
+        `  (median ${(100 * [...ratios].sort((a, b) => a - b)[Math.floor(SEEDS / 2)]!).toFixed(1)}% of the first failing case; the seed recording is ${seedBytes} bytes of JSON)\n`,
+    )
+    return [{ title, baseline: 'replay', rounds: 1, cases: [], targets: [] }]
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+function agreeingScenario(dir: string): string {
+  const file = join(dir, 'agreeing.scenario.ts')
+  const url = (path: string) => JSON.stringify(new URL(`../${path}`, import.meta.url).href)
+  writeFileSync(
+    file,
+    `import { defineScenario } from ${url('src/scenario/index.ts')}
+import { localConfig } from ${url('examples/copilot/config.ts')}
+export const scenario = defineScenario({
+  name: 'copilot-agreeing',
+  pipeline: { module: new URL(${url('examples/copilot/pipeline.ts')}), export: 'copilot' },
+  recordings: ${JSON.stringify(join(ROOT, 'recordings/copilot'))},
+  variants: {
+    local: { config: localConfig },
+    production: { config: { ...localConfig, region: 'eu-west-1', logLevel: 'warn' } },
+  },
+})
+`,
+  )
+  return file
+}
