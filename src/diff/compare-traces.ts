@@ -23,7 +23,6 @@ import { describeOutbound, sameOutbound } from './outbound-calls.ts'
 import { pairStages } from './pair-stages.ts'
 import { diffProbe, firstDifferingProbe } from './probe-checkpoints.ts'
 import {
-  type ChangedPath,
   type Comparison,
   type Divergence,
   type DivergenceValues,
