@@ -3,19 +3,25 @@
  * recordings), what every stage does with it (cross-feeding one diverging recording: agrees, introduces,
  * propagates), and which configuration keys it needs — the keys the two variants set differently,
  * delta-debugged (ddmin) by replaying hybrid variants (the left variant with some keys taken from the
- * right) until a minimal set that still reproduces the divergence at the same stage is left.
+ * right) until a minimal set that still reproduces the divergence at the same stage is left — and, when
+ * asked, the smallest repro: that recording shrunk while it still diverges at the same place, written
+ * as a recording and a vitest file (shrink-scenario.ts).
  */
 
+import { isAbsolute, relative, resolve } from 'node:path'
 import { differingKeys, hybrid, settingKeys } from '../explain/config-keys.ts'
 import { crossFeed, type RunAlone, type StageRoleResult } from '../explain/cross-feed.ts'
 import { ddmin } from '../explain/ddmin.ts'
+import type { RecordingSize } from '../explain/shrink-recording.ts'
 import type { Trace } from '../pipeline/types.ts'
 import type { Recording } from '../recording/types.ts'
 import { createReplayer } from '../replay/index.ts'
 import type { Variant } from '../replay/types.ts'
-import { type RecordingOutcome, type ReplayRun, statusOf } from '../report/index.ts'
+import { type ReplayRun, statusOf } from '../report/index.ts'
+import { placeOf } from './divergence-place.ts'
 import type { ResolvedScenario } from './load-scenario.ts'
 import { loadScenarioRecordings, runScenario } from './run-scenario.ts'
+import { planRepro, recordingsFolder, shrinkDivergence, writeRepro } from './shrink-scenario.ts'
 
 /** Recordings of the main culprit's group replayed for each hybrid. */
 const SAMPLE = 3
@@ -47,6 +53,36 @@ export interface Explanation {
     replays: number
     recordings: string[]
   }
+  /** The smallest repro of the main culprit, when asked for and its recording diverges there on its own. */
+  repro?: {
+    /** The recording it was shrunk from, and where it diverges. */
+    source: string
+    place: string
+    /** The shrunk recording's id (`min-<hash>`), its segment file and its test file (relative to cwd when under it). */
+    id: string
+    recording: string
+    test: string
+    from: RecordingSize
+    to: RecordingSize
+    /** Replays the shrinking took. */
+    tests: number
+    /** False when the files were only named, not written (see {@link ShrinkRequest.write}). */
+    written: boolean
+  }
+}
+
+/** Asks explain for the smallest repro of the main culprit, and says where it goes. */
+export interface ShrinkRequest {
+  /** False: shrink and report the sizes, but write nothing (CI without --allow-write). */
+  write: boolean
+  /** Folder of the repro recording; default the scenario's first recordings folder. */
+  recordingsDir?: string
+  /** Folder of the repro test; default `test/repro` under cwd. */
+  testDir?: string
+  /** Replays the shrinking may take; default 300. */
+  maxTests?: number
+  /** The module the test imports `loadScenario` and `runScenario` from; default `parallax/scenario`. */
+  parallaxModule?: string
 }
 
 /**
@@ -55,7 +91,7 @@ export interface Explanation {
  */
 export async function explainScenario(
   scenario: ResolvedScenario,
-  options: { onProgress?: (text: string) => void; cwd?: string } = {},
+  options: { onProgress?: (text: string) => void; cwd?: string; shrink?: ShrinkRequest | false } = {},
 ): Promise<Explanation> {
   const cwd = options.cwd ?? process.cwd()
   const [leftName, rightName] = scenario.compare
@@ -68,7 +104,7 @@ export async function explainScenario(
   const main = culprits[0]
   if (main === undefined) return explanation
   const sample = run.recordings
-    .filter((o) => placeOf(o) === main.place)
+    .filter((o) => placeOf(o.result) === main.place)
     .slice(0, SAMPLE)
     .map((o) => o.recordingId)
   options.onProgress?.(`cross-feeding the stages of ${sample[0]}`)
@@ -98,7 +134,7 @@ export async function explainScenario(
     }
     const failed = run.recordings.find((o) => o.result.kind === 'failed' && o.result.variant === mixed.name)
     return {
-      diverges: run.recordings.some((outcome) => placeOf(outcome) === main.place),
+      diverges: run.recordings.some((outcome) => placeOf(outcome.result) === main.place),
       ...(failed?.result.kind === 'failed' && { error: failed.result.error.message }),
     }
   }
@@ -127,7 +163,56 @@ export async function explainScenario(
     recordings: sample,
     ...(breaking && { broken: breaking }),
   }
+  if (options.shrink) {
+    const repro = await reproOf(scenario, recording, main.place, options.shrink, cwd, options.onProgress)
+    if (repro) explanation.repro = repro
+  }
   return explanation
+}
+
+/** Shrinks the recording at `place` and writes (or only names) its repro files. */
+async function reproOf(
+  scenario: ResolvedScenario,
+  recording: Recording,
+  place: string,
+  request: ShrinkRequest,
+  cwd: string,
+  onProgress: ((text: string) => void) | undefined,
+): Promise<Explanation['repro']> {
+  onProgress?.(`shrinking ${recording.id}`)
+  const shrunk = await shrinkDivergence(scenario, recording, place, {
+    ...(request.maxTests !== undefined && { maxTests: request.maxTests }),
+    ...(onProgress && { onProgress: (text: string) => onProgress(`shrinking ${recording.id}: ${text}`) }),
+  })
+  if (!shrunk) return undefined
+  const options = {
+    scenarioFile: scenario.file,
+    recording: shrunk.recording,
+    place,
+    variants: scenario.compare,
+    recordingsDir: resolve(cwd, request.recordingsDir ?? (await recordingsFolder(scenario.recordings))),
+    testDir: resolve(cwd, request.testDir ?? 'test/repro'),
+    ...(request.parallaxModule !== undefined && { parallaxModule: request.parallaxModule }),
+    made: { from: recording.id, before: shrunk.before, after: shrunk.after, tests: shrunk.tests },
+  }
+  const files = request.write ? await writeRepro(options) : planRepro(options)
+  return {
+    source: recording.id,
+    place,
+    id: files.id,
+    recording: shortPath(cwd, files.recordingFile),
+    test: shortPath(cwd, files.testFile),
+    from: shrunk.before,
+    to: shrunk.after,
+    tests: shrunk.tests,
+    written: request.write,
+  }
+}
+
+/** A path relative to `cwd` when it lies under it, else absolute. */
+function shortPath(cwd: string, file: string): string {
+  const path = relative(cwd, file)
+  return path.startsWith('..') || isAbsolute(path) ? file : path
 }
 
 /**
@@ -186,20 +271,11 @@ function messageWithCause(error: unknown): string {
   return `${message}${cause}`
 }
 
-/** Where a recording's divergence enters: `decode`, `retrieve (outbound)`; undefined when it agrees. */
-function placeOf(outcome: RecordingOutcome): string | undefined {
-  if (outcome.result.kind !== 'compared') return undefined
-  const divergence = outcome.result.comparison.divergence
-  if (divergence.kind === 'stage') return divergence.culprit
-  if (divergence.kind === 'external') return `${divergence.stage} (${divergence.source})`
-  return undefined
-}
-
 function culpritsOf(run: ReplayRun): Explanation['culprits'] {
   const byPlace = new Map<string, { place: string; recordings: number; propagatedTo: Set<string> }>()
   for (const outcome of run.recordings) {
     if (statusOf(outcome.result) !== 'diverge' || outcome.result.kind !== 'compared') continue
-    const place = placeOf(outcome)!
+    const place = placeOf(outcome.result)!
     const entry = byPlace.get(place) ?? { place, recordings: 0, propagatedTo: new Set<string>() }
     entry.recordings++
     const divergence = outcome.result.comparison.divergence

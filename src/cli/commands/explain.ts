@@ -1,26 +1,43 @@
 /**
- * `parallax explain <scenario>`: where the divergence enters, what only carries it, and which
- * configuration keys it needs (delta debugging over the keys the two variants set differently).
+ * `parallax explain <scenario>`: where the divergence enters, what only carries it, which configuration
+ * keys it needs (delta debugging over the keys the two variants set differently), and the smallest
+ * recording that still diverges there, written as a repro test.
  */
 import { Command } from 'commander'
 import { sanitizeText } from '../../report/index.ts'
 import { type Explanation, explainScenario } from '../../scenario/explain-scenario.ts'
 import { loadScenario } from '../../scenario/load-scenario.ts'
+import { describeOrigin, describeSize } from '../../scenario/shrink-scenario.ts'
 import { EXIT } from '../exit-codes.ts'
+
+interface ExplainFlags {
+  json?: boolean
+  shrink: boolean
+  reproDir?: string
+  allowWrite?: boolean
+}
 
 /** Builds the `explain` command. */
 export function explainCommand(): Command {
   return new Command('explain')
     .description(
-      'Name the stages that introduce the divergence (cross-feeding) and the configuration keys it needs.',
+      'Name the stages that introduce the divergence (cross-feeding) and the configuration keys it needs, and shrink a diverging recording to a minimal repro test.',
     )
     .argument('<scenario>', 'scenario file, e.g. scenarios/copilot.ts')
     .option('--json', 'print the explanation as JSON on stdout')
+    .option('--no-shrink', 'skip shrinking a diverging recording to a minimal repro')
+    .option(
+      '--repro-dir <dir>',
+      "write the repro recording and test into <dir> (default: the recording beside the scenario's first recordings, the test into test/repro/)",
+    )
+    .option('--allow-write', 'write the repro when CI is set (it only shrinks and reports otherwise)')
     .addHelpText(
       'after',
       `
 Examples:
   parallax explain scenarios/copilot.ts
+  parallax explain scenarios/copilot.ts --repro-dir out/repro
+  parallax explain scenarios/copilot.ts --no-shrink --json
 
 Every stage of one diverging recording is cross-fed: run alone on its own input in a fresh isolate (a
 stage whose output then changes reads state outside its input and is reported as impure, not blamed),
@@ -31,17 +48,31 @@ The configuration keys are found by delta debugging: the keys the two variants s
 paths, env vars, time zone, locale) are taken from the second variant into the first, a subset at a time,
 and a few diverging recordings replayed each time, until a minimal set still reproduces the divergence.
 
+One diverging recording is then shrunk, each candidate replayed under both variants and kept only if it
+still diverges at the same stage: outbound exchanges dropped, streamed responses merged into fewer
+chunks, JSON bodies cut (array elements, object members, runs of characters), headers dropped — at most
+300 replays. It is written as min-<hash>.ndjson and a vitest file <stage>-<hash>.test.ts that fails until
+the bug is fixed. With CI set nothing is written unless --allow-write is given.
+
 Exit codes: 0 explained (or nothing diverges), 2 usage or input error, 3 a replay failed.`,
     )
-    .action(async (scenarioPath: string, flags: { json?: boolean }) => {
+    .action(async (scenarioPath: string, flags: ExplainFlags) => {
       const scenario = await loadScenario(scenarioPath)
+      // As `replay --learn-noise`: never write files from CI unless asked to.
+      const write = !(process.env['CI'] && !flags.allowWrite)
       const explanation = await explainScenario(scenario, {
         onProgress: (text) => {
           if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K[parallax] ${text}`)
         },
+        shrink: flags.shrink && {
+          write,
+          ...(flags.reproDir !== undefined && { recordingsDir: flags.reproDir, testDir: flags.reproDir }),
+        },
       })
       if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K')
-      process.stdout.write(flags.json ? `${JSON.stringify(explanation, null, 2)}\n` : text(explanation))
+      process.stdout.write(
+        flags.json ? `${JSON.stringify(explanation, null, 2)}\n` : text(explanation, flags.shrink),
+      )
       process.exitCode = EXIT.agree
     })
 }
@@ -52,7 +83,7 @@ function listed(names: readonly string[]): string {
   return safe.length <= 1 ? (safe[0] ?? '') : `${safe.slice(0, -1).join(', ')} and ${safe.at(-1)}`
 }
 
-function text(explanation: Explanation): string {
+function text(explanation: Explanation, shrink: boolean): string {
   const [left, right] = explanation.variants.map(sanitizeText)
   const lines = [`parallax explain · scenario ${sanitizeText(explanation.scenario)} · ${left} vs ${right}`]
   if (explanation.culprits.length === 0) {
@@ -114,5 +145,20 @@ function text(explanation: Explanation): string {
       `                 (${config.replays} replays of ${config.recordings.length} recordings: ${config.recordings.map(sanitizeText).join(', ')})`,
     )
   }
+  if (shrink) lines.push(reproLine(explanation))
   return `${lines.join('\n')}\n`
+}
+
+/** `  smallest repro: <recording> (<size>, from <size>; <n> replays) + <test>`, or why there is none. */
+function reproLine(explanation: Explanation): string {
+  const repro = explanation.repro
+  if (!repro) {
+    const recording = explanation.stages?.recording ?? 'the sampled recording'
+    return `  smallest repro: none: ${sanitizeText(recording)} does not diverge at ${sanitizeText(explanation.culprits[0]!.place)} when replayed on its own`
+  }
+  const sizes = `${describeSize(repro.to)}, from ${describeOrigin(repro.from)}; ${repro.tests} replays`
+  if (repro.written) {
+    return `  smallest repro: ${sanitizeText(repro.recording)} (${sizes}) + ${sanitizeText(repro.test)}`
+  }
+  return `  smallest repro: ${sizes}; not written (CI is set: --allow-write writes ${sanitizeText(repro.recording)} and ${sanitizeText(repro.test)})`
 }
