@@ -48,25 +48,33 @@ export async function run(): Promise<SuiteResult[]> {
     const fuzzRate = clean.runs / ((performance.now() - fuzzStarted) / 1000)
 
     const found: number[] = []
-    const shrunk: Array<{ from: number; to: number; seed: number }> = []
-    const seedBytes = Math.max(...recordings.map((r) => JSON.stringify(r).length))
+    const shrunk: Array<{ from: number; to: number; repro: number; seed: number }> = []
+    const seedBodies = recordings.map(
+      (r) =>
+        (r.inbound.request.body?.size ?? 0) +
+        r.outbound.reduce((sum, e) => sum + (e.response.body?.size ?? 0), 0),
+    )
     for (let seed = 1; seed <= SEEDS; seed++) {
       const report = await fuzzScenario(buggy, { runs: 2000, seed })
       if (report.finding?.place !== 'decode')
         throw new Error(`bench: seed ${seed} did not find the decode bug`)
       found.push(report.finding.foundAtRun)
-      shrunk.push({ from: report.finding.shrunkFromBytes, to: report.finding.bytes, seed })
+      shrunk.push({
+        from: report.finding.shrunkFromBytes,
+        to: report.finding.bytes,
+        repro: report.finding.repro.bytes,
+        seed,
+      })
     }
-    const median = [...found].sort((a, b) => a - b)[Math.floor(SEEDS / 2)]!
     const title = 'Differential fuzzing on the demo scenario'
-    const ratios = shrunk.map((s) => s.to / s.from)
+    const ratios = shrunk.map((s) => s.repro / s.from)
     process.stdout.write(
       `\n${title}\n` +
         `  replay of the ASCII recordings, both variants: ${replayRate.toFixed(0)} recordings/s\n` +
         `  fuzzing (${RUNS} runs, variants that agree): ${fuzzRate.toFixed(0)} runs/s = ${(fuzzRate / replayRate).toFixed(2)}× replay\n` +
-        `  runs to the first decode divergence from ASCII, ${SEEDS} seeds: ${found.join(', ')} (median ${median})\n` +
-        `  shrinking, body bytes of the counterexample: ${shrunk.map((s) => `${s.from}→${s.to}`).join(', ')}\n` +
-        `  (median ${(100 * [...ratios].sort((a, b) => a - b)[Math.floor(SEEDS / 2)]!).toFixed(1)}% of the first failing case; the seed recording is ${seedBytes} bytes of JSON)\n`,
+        `  runs to the first decode divergence from ASCII, ${SEEDS} seeds: ${found.join(', ')} (median ${median(found)})\n` +
+        `  body bytes of the counterexample, first failing → fast-check's shrink → shrunk by bytes:\n    ${shrunk.map((s) => `${s.from}→${s.to}→${s.repro}`).join(', ')}\n` +
+        `  (median repro ${median(shrunk.map((s) => s.repro))} bytes, ${(100 * median(ratios)).toFixed(1)}% of the first failing case; the seed recordings' bodies are ${seedBodies.join(', ')} bytes)\n`,
     )
     return [{ title, baseline: 'replay', rounds: 1, cases: [], targets: [] }]
   } finally {
@@ -93,4 +101,9 @@ export const scenario = defineScenario({
 `,
   )
   return file
+}
+
+/** The middle value (the upper one of the two middles). */
+function median(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 }

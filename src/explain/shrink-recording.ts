@@ -228,7 +228,8 @@ const cutContainers: Pass = async (search) => {
 
 /**
  * Cuts runs of characters out of JSON strings: every string of every body at one run length before the
- * next shorter one, so long strings lose their halves before any string is combed a character at a time.
+ * next shorter one (powers of two), so long strings lose their halves before any string is combed a
+ * character at a time.
  */
 const cutStrings: Pass = async (search) => {
   let progress = false
@@ -245,7 +246,9 @@ const cutStrings: Pass = async (search) => {
   for (let level = 1; combed.size < strings.length && !search.exhausted(); level++) {
     for (const string of strings) {
       if (combed.has(string)) continue
-      const size = Math.max(1, Math.floor(pieces(string) / 2 ** level))
+      // Powers of two (see removeRuns): the longest up to half the string at level 1, halved at each level.
+      const top = 2 ** Math.floor(Math.log2(Math.max(1, pieces(string) / 2)))
+      const size = Math.max(1, Math.floor(top / 2 ** (level - 1)))
       if (size === 1) combed.add(string)
       for (let from = 0; from < pieces(string) && !search.exhausted(); ) {
         const cut = await attemptText(search, string.slot, string.path, (text, node) =>

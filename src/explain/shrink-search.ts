@@ -51,7 +51,9 @@ export function createSearch(
 export type Pass = (search: Search) => Promise<boolean>
 
 /**
- * Removes runs of a list's items, halves first then ever shorter runs down to single items, with
+ * Removes runs of a list's items, the longest power of two up to half the list first, then ever shorter
+ * powers of two down to single items (powers of two, because buffers are: removing 64 bytes before a
+ * character cut at a 64-byte boundary keeps it cut there), with
  * `remove(start, count)` checking each removal (true when it was kept); the list may shrink meanwhile.
  * @example await removeRuns(search, () => headers().length, (start, count) => search.attempt(without(start, count)))
  */
@@ -61,7 +63,7 @@ export async function removeRuns(
   remove: (start: number, count: number) => Promise<boolean>,
 ): Promise<boolean> {
   let progress = false
-  for (let size = Math.max(1, Math.floor(length() / 2)); ; size = Math.floor(size / 2)) {
+  for (let size = 2 ** Math.floor(Math.log2(Math.max(1, length() / 2))); ; size = Math.floor(size / 2)) {
     for (let start = 0; start < length() && !search.exhausted(); ) {
       if (await remove(start, Math.min(size, length() - start))) progress = true
       else start += size

@@ -2,20 +2,22 @@
  * Differential fuzzing of a scenario with fast-check: recordings varied around the ones that agree
  * (recording-arbitrary.ts) are replayed under the two compared variants; the property is that they still
  * agree under the scenario's noise rules. A divergence is shrunk by fast-check to the fewest changes that
- * keep it, saved as a recording, and reported with the seed and path that reproduce it.
+ * keep it, then by bytes (explain's shrinking), saved as a recording that replays like any other, and
+ * reported with the seed and path that reproduce it.
  */
 import { hash } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import type { ChangedPath } from '../diff/index.ts'
-import type { Trace } from '../pipeline/types.ts'
 import { ParallaxError } from '../recording/errors.ts'
 import { writeSegment } from '../recording/index.ts'
 import type { Recording } from '../recording/types.ts'
 import { type RecordingResult, statusOf } from '../report/index.ts'
+import { placeOf } from '../scenario/divergence-place.ts'
 import { openScenarioReplayer, type ResolvedScenario } from '../scenario/index.ts'
 import { loadScenarioRecordings } from '../scenario/run-scenario.ts'
+import { shrinkDivergence } from '../scenario/shrink-scenario.ts'
 import { type FuzzCase, recordingArbitrary } from './recording-arbitrary.ts'
 
 export interface FuzzOptions {
@@ -59,6 +61,11 @@ export interface FuzzFinding {
   shrinks: number
   /** fast-check's path of the counterexample (with the seed, `--path` replays it directly). */
   path: string
+  /**
+   * The counterexample shrunk further by bytes (explain's shrinking: exchanges dropped, bodies cut as text)
+   * and pinned to the URLs its calls asked, so it replays as an ordinary recording; what is saved.
+   */
+  repro: { bytes: number; outbound: number; replays: number }
   /** The saved recording's file and id, when saved. */
   saved?: { file: string; id: string }
 }
@@ -181,10 +188,14 @@ export async function fuzzScenario(
     report.runs = runs
     const counterexample = (details.counterexample as [FuzzCase] | null)?.[0]
     if (details.failed && counterexample && firstFailure) {
-      // Replayed once more for its place and paths (and the traces that say which exchange answered).
-      const { result, traces } = await replayer.compare(counterexample.recording)
+      // Replayed once more for its place and paths.
+      const { result } = await replayer.compare(counterexample.recording)
+      const place = placeOf(result) ?? 'unknown'
+      options.onRun?.(firstFailure.run, requested, true)
+      const minimal = await shrinkDivergence(scenario, counterexample.recording, place, { maxTests: 1000 })
+      const repro = minimal?.recording ?? counterexample.recording
       const finding: FuzzFinding = {
-        place: placeOf(result) ?? 'unknown',
+        place,
         from: counterexample.from,
         changes: counterexample.changes,
         paths: pathsOf(result).slice(0, 5),
@@ -193,10 +204,13 @@ export async function fuzzScenario(
         foundAtRun: firstFailure.run,
         shrinks,
         path: details.counterexamplePath ?? '',
+        repro: {
+          bytes: minimal?.after.bodyBytes ?? counterexample.bytes,
+          outbound: repro.outbound.length,
+          replays: minimal?.tests ?? 0,
+        },
       }
-      if (options.saveDir !== undefined) {
-        finding.saved = await saveCounterexample(counterexample.recording, traces, options.saveDir)
-      }
+      if (options.saveDir !== undefined) finding.saved = await saveRecording(repro, options.saveDir)
       report.finding = finding
     } else if (details.failed && details.errorInstance) {
       throw details.errorInstance
@@ -221,41 +235,16 @@ function stopOn(signal: AbortSignal | undefined, onStop: () => void): fc.Plugin<
   })
 }
 
-/** Where a compared recording's divergence enters, or undefined when it agrees or failed. */
-function placeOf(result: RecordingResult): string | undefined {
-  if (result.kind !== 'compared') return undefined
-  const divergence = result.comparison.divergence
-  if (divergence.kind === 'stage') return divergence.culprit
-  if (divergence.kind === 'external') return `${divergence.stage} (${divergence.source})`
-  return undefined
-}
-
 function pathsOf(result: RecordingResult): ChangedPath[] {
   if (result.kind !== 'compared' || result.comparison.divergence.kind === 'none') return []
   return result.comparison.divergence.paths
 }
 
-/**
- * Saves a fuzzed recording so that it replays as an ordinary one: each outbound exchange's request URL
- * becomes the one the pipeline called for it (fuzzing matched by route), and the id is its digest.
- */
-async function saveCounterexample(
-  recording: Recording,
-  traces: readonly Trace[],
-  dir: string,
-): Promise<{ file: string; id: string }> {
-  const outbound = recording.outbound.map((exchange) => ({ ...exchange, request: { ...exchange.request } }))
-  for (const stage of traces[0]?.stages ?? []) {
-    for (const call of stage.outbound) {
-      if (call.matched === null) continue
-      const exchange = outbound[call.matched]
-      if (exchange) exchange.request.url = call.url
-    }
-  }
-  const digest = hash('sha256', JSON.stringify({ ...recording, outbound })).slice(0, 10)
-  const id = `fuzz-${digest}`
+/** Saves a recording under an id made of its digest: `fuzz-<10 hex>.ndjson` in `dir`. */
+async function saveRecording(recording: Recording, dir: string): Promise<{ file: string; id: string }> {
+  const id = `fuzz-${hash('sha256', JSON.stringify(recording)).slice(0, 10)}`
   const file = join(dir, `${id}.ndjson`)
   await mkdir(dir, { recursive: true })
-  await writeSegment(file, [{ ...recording, id, outbound }])
+  await writeSegment(file, [{ ...recording, id }])
   return { file, id }
 }

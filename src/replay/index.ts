@@ -15,5 +15,6 @@ export {
   resolveIsolation,
 } from './isolate/spawn-isolate.ts'
 export type { Matching } from './network/exchange-book.ts'
+export { pinOutbound } from './pin-outbound.ts'
 export { canonicalTraceJson } from './trace-json.ts'
 export type { Isolation, PipelineRef, Variant } from './types.ts'

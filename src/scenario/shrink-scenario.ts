@@ -15,14 +15,17 @@ import {
 } from '../explain/shrink-recording.ts'
 import { writeSegment } from '../recording/index.ts'
 import type { Recording } from '../recording/types.ts'
+import { pinOutbound } from '../replay/index.ts'
 import { placeOf } from './divergence-place.ts'
 import type { ResolvedScenario } from './load-scenario.ts'
-import { openScenarioReplayer } from './run-scenario.ts'
+import { openScenarioReplayer, type ScenarioReplayer } from './run-scenario.ts'
 
 /**
  * Shrinks `recording` while it still diverges at `place` under the scenario's compared variants; undefined
- * when it does not diverge there to begin with. `tests` counts every replay (at most `maxTests`, default
- * 300), the first check included.
+ * when it does not diverge there to begin with. Candidates are replayed with `route` matching, so the
+ * inbound request shrinks too (its calls then ask other URLs); the result gets the URLs its calls asked
+ * (pinOutbound) and is checked to diverge with ordinary exact matching — else the shrink is redone with
+ * exact matching. `tests` counts every replay (about `maxTests`, default 300, plus the checks).
  * @example const shrunk = await shrinkDivergence(scenario, recording, 'decode')
  */
 export async function shrinkDivergence(
@@ -31,24 +34,32 @@ export async function shrinkDivergence(
   place: string,
   options: { maxTests?: number; onProgress?: (text: string) => void } = {},
 ): Promise<ShrinkResult | undefined> {
-  const replayer = openScenarioReplayer(scenario)
-  try {
-    const divergesThere = async (candidate: Recording) => {
-      try {
-        return placeOf((await replayer.compare(candidate)).result) === place
-      } catch {
-        // A candidate that breaks the replay (an isolate crash) shows nothing.
-        return false
-      }
+  const route = openScenarioReplayer(scenario, { matching: 'route' })
+  const exact = openScenarioReplayer(scenario)
+  let checks = 0
+  const divergesThere = (replayer: ScenarioReplayer) => async (candidate: Recording) => {
+    checks++
+    try {
+      return placeOf((await replayer.compare(candidate)).result) === place
+    } catch {
+      // A candidate that breaks the replay (an isolate crash) shows nothing.
+      return false
     }
-    if (!(await divergesThere(recording))) return undefined
-    const shrunk = await shrinkRecording(recording, divergesThere, {
-      ...options,
-      maxTests: Math.max(0, (options.maxTests ?? SHRINK_MAX_TESTS) - 1),
-    })
-    return { ...shrunk, tests: shrunk.tests + 1 }
+  }
+  // The budget covers every replay: the first check, the pinning replay and the exact check included.
+  const budget = { ...options, maxTests: Math.max(0, (options.maxTests ?? SHRINK_MAX_TESTS) - 3) }
+  try {
+    if (!(await divergesThere(route)(recording))) return undefined
+    const shrunk = await shrinkRecording(recording, divergesThere(route), budget)
+    const { traces } = await route.compare(shrunk.recording)
+    const pinned = pinOutbound(shrunk.recording, traces[0])
+    if (await divergesThere(exact)(pinned)) return { ...shrunk, recording: pinned, tests: checks + 1 }
+    // A call whose request body followed the changed request: only exact matching keeps it replayable.
+    if (!(await divergesThere(exact)(recording))) return undefined
+    const strict = await shrinkRecording(recording, divergesThere(exact), budget)
+    return { ...strict, tests: checks + 1 }
   } finally {
-    await replayer.close()
+    await Promise.all([route.close(), exact.close()])
   }
 }
 

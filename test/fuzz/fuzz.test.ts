@@ -46,6 +46,8 @@ describe('parallax fuzz', () => {
     const finding = report.finding!
     expect(finding.place).toBe('decode')
     expect(finding.bytes).toBeLessThan(finding.shrunkFromBytes)
+    // Then by bytes: what is left is the character cut at a 64-byte flush and the JSON around it.
+    expect(finding.repro.bytes).toBeLessThan(finding.bytes / 2)
     expect(finding.changes.some((change) => /[^\x00-\x7f]/.test(change))).toBe(true)
     expect(finding.paths[0]!.path).toMatch(/^\$\.documents\[\d+\]\.(text|title|id)$/)
 
@@ -100,6 +102,7 @@ describe('parallax fuzz', () => {
     ])
     expect(found.code).toBe(1)
     expect(found.stdout).toContain('local and production diverge at decode on run')
+    expect(found.stdout).toMatch(/smallest: 1 outbound exchange, \d+-byte bodies/)
     expect(found.stdout).toMatch(/saved: +.*fuzz-[0-9a-f]{10}\.ndjson/)
     expect(found.stdout).toMatch(/reproduce: parallax fuzz scenarios\/copilot\.ts --seed 42 --path [\d:]+/)
     expect(found.stderr).toContain('[parallax] fuzzing copilot around 3 recordings, 300 runs, seed 42')

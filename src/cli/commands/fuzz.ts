@@ -127,6 +127,10 @@ function text(report: FuzzReport, scenarioPath: string, notSaved: string | undef
     ...finding.paths.flatMap((path) => plainChange(path, 60).map((line) => `    ${line}`)),
   )
   const cwd = process.cwd()
+  const exchanges = `${finding.repro.outbound} outbound exchange${finding.repro.outbound === 1 ? '' : 's'}`
+  lines.push(
+    `  smallest: ${exchanges}, ${finding.repro.bytes}-byte bodies (shrunk by bytes in ${finding.repro.replays} more replays)`,
+  )
   if (finding.saved) {
     lines.push(
       `  saved:   ${sanitizeText(relative(cwd, finding.saved.file))} (recording ${finding.saved.id})`,
