@@ -107,6 +107,14 @@ describe('parallax fuzz', () => {
     expect(found.stdout).toMatch(/reproduce: parallax fuzz scenarios\/copilot\.ts --seed 42 --path [\d:]+/)
     expect(found.stderr).toContain('[parallax] fuzzing copilot around 3 recordings, 300 runs, seed 42')
 
+    // In CI nothing is written unless asked.
+    const ci = await parallax(['fuzz', 'scenarios/copilot.ts', '--runs', '300', '--seed', '42'], undefined, {
+      CI: '1',
+    })
+    expect(ci.code).toBe(1)
+    expect(ci.stdout).toContain('not saved: CI is set (pass --allow-write to save)')
+    expect(ci.stdout).not.toContain('saved:   ')
+
     const clean = await parallax(['fuzz', await agreeingScenario(), '--runs', '10', '--seed', '3', '--json'])
     expect(clean.code).toBe(0)
     expect(JSON.parse(clean.stdout)).toMatchObject({ runs: 10, seed: 3 })

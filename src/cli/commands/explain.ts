@@ -8,6 +8,7 @@ import { sanitizeText } from '../../report/index.ts'
 import { type Explanation, explainScenario } from '../../scenario/explain-scenario.ts'
 import { loadScenario } from '../../scenario/load-scenario.ts'
 import { describeOrigin, describeSize } from '../../scenario/shrink-scenario.ts'
+import { writesAllowed } from '../ci-writes.ts'
 import { EXIT } from '../exit-codes.ts'
 
 interface ExplainFlags {
@@ -58,8 +59,7 @@ Exit codes: 0 explained (or nothing diverges), 2 usage or input error, 3 a repla
     )
     .action(async (scenarioPath: string, flags: ExplainFlags) => {
       const scenario = await loadScenario(scenarioPath)
-      // As `replay --learn-noise`: never write files from CI unless asked to.
-      const write = !(process.env['CI'] && !flags.allowWrite)
+      const write = writesAllowed(flags.allowWrite)
       const explanation = await explainScenario(scenario, {
         onProgress: (text) => {
           if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K[parallax] ${text}`)

@@ -8,6 +8,7 @@ import { Command, InvalidArgumentError } from 'commander'
 import { type FuzzReport, fuzzScenario } from '../../fuzz/fuzz-scenario.ts'
 import { plainChange, sanitizeText } from '../../report/index.ts'
 import { loadScenario } from '../../scenario/index.ts'
+import { writesAllowed } from '../ci-writes.ts'
 import { EXIT } from '../exit-codes.ts'
 import { createProgress } from '../progress.ts'
 
@@ -62,8 +63,7 @@ Exit codes: 0 no divergence found, 1 a divergence found, 2 usage or input error.
     )
     .action(async (scenarioPath: string, flags: FuzzFlags) => {
       const scenario = await loadScenario(scenarioPath)
-      const ci = process.env['CI'] !== undefined && process.env['CI'] !== '' && process.env['CI'] !== 'false'
-      const save = flags.save && (!ci || flags.allowWrite === true)
+      const save = flags.save && writesAllowed(flags.allowWrite)
       const first = scenario.recordings[0]!
       const saveDir = flags.out ?? (/[*?[{]|\.ndjson$/.test(first) ? dirname(first) : first)
       const controller = new AbortController()

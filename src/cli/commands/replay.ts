@@ -12,6 +12,7 @@ import { detectNoise, learnNoise, type NoiseDetection } from '../../scenario/det
 import { loadScenario, type ResolvedScenario } from '../../scenario/load-scenario.ts'
 import { runScenario } from '../../scenario/run-scenario.ts'
 import { runTargets } from '../../scenario/run-targets.ts'
+import { writesAllowed } from '../ci-writes.ts'
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts'
 import { addNoiseOptions, type NoiseFlags, noiseFromFlags } from '../noise-flags.ts'
 import { createProgress } from '../progress.ts'
@@ -100,7 +101,7 @@ export function replayCommand(): Command {
 async function replay(scenarioPath: string, flags: ReplayFlags): Promise<number> {
   if (flags.target !== undefined) return replayTargets(scenarioPath, flags)
   const scenario = await loadScenario(scenarioPath)
-  if (flags.learnNoise && process.env['CI'] && !flags.allowWrite) {
+  if (flags.learnNoise && !writesAllowed(flags.allowWrite)) {
     throw new ParallaxError(
       'PARALLAX_USAGE',
       'Refusing to --learn-noise in CI: it writes rules beside the scenario.',
