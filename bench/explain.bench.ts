@@ -2,12 +2,17 @@
  * Configuration bisection (`parallax explain`) on a variant pair that differs in 32 configuration keys,
  * one of them guilty: the replays of hybrid variants it takes (the issue's target: ≤ 2·log2(32) + 2 = 12),
  * for every position of the guilty key among 8 spread over the 32, on the fault pipeline's recordings.
+ * Then shrinking: each of the demo's diverging recordings shrunk to its smallest repro (body bytes before
+ * and after, and the replays it took).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { placeOf } from '../src/scenario/divergence-place.ts'
 import { explainScenario } from '../src/scenario/explain-scenario.ts'
-import { loadScenario } from '../src/scenario/index.ts'
+import { loadScenario, openScenarioReplayer } from '../src/scenario/index.ts'
+import { loadScenarioRecordings } from '../src/scenario/run-scenario.ts'
+import { shrinkDivergence } from '../src/scenario/shrink-scenario.ts'
 import { greetingRecording, recordingsFolder, UPSTREAM } from '../test/support/recordings.ts'
 import type { SuiteResult } from './harness.ts'
 
@@ -56,7 +61,9 @@ export const scenario = defineScenario({
     process.stdout.write(
       `\n${title}\n  replays per bisection: ${replays.join(', ')} (worst ${worst}, target ≤ ${TARGET}), ${((performance.now() - started) / 1000).toFixed(1)} s in all\n\n${worst <= TARGET ? 'PASS' : 'MISS'}  replays ≤ 2·log2(32)+2: ${worst}\n`,
     )
+    const shrinking = await shrinkDemo()
     return [
+      shrinking,
       {
         title,
         baseline: 'target',
@@ -68,4 +75,39 @@ export const scenario = defineScenario({
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+/** Shrinks each diverging recording of the demo (default budget) and prints the sizes. */
+async function shrinkDemo(): Promise<SuiteResult> {
+  const scenario = await loadScenario(new URL('../scenarios/copilot.ts', import.meta.url).pathname)
+  const recordings = (await loadScenarioRecordings(scenario.recordings)).loaded.map((e) => e.recording)
+  const replayer = openScenarioReplayer(scenario)
+  const places = new Map<string, string>()
+  try {
+    for (const recording of recordings) {
+      const place = placeOf((await replayer.compare(recording)).result)
+      if (place !== undefined) places.set(recording.id, place)
+    }
+  } finally {
+    await replayer.close()
+  }
+  const rows: string[] = []
+  const ratios: number[] = []
+  const started = performance.now()
+  for (const recording of recordings) {
+    const place = places.get(recording.id)
+    if (place === undefined) continue
+    const shrunk = await shrinkDivergence(scenario, recording, place)
+    if (!shrunk) throw new Error(`bench: ${recording.id} no longer diverges at ${place}`)
+    ratios.push(shrunk.after.bodyBytes / shrunk.before.bodyBytes)
+    rows.push(
+      `  ${recording.id.padEnd(13)} ${place}: ${shrunk.before.bodyBytes} → ${shrunk.after.bodyBytes} body bytes (${shrunk.before.chunks} → ${shrunk.after.chunks} chunks), ${shrunk.tests} replays`,
+    )
+  }
+  const title = "Shrinking the demo's diverging recordings to their smallest repro"
+  const sorted = [...ratios].sort((a, b) => a - b)
+  process.stdout.write(
+    `\n${title}\n${rows.join('\n')}\n  median repro ${(100 * sorted[Math.floor(sorted.length / 2)]!).toFixed(1)}% of the original, ${((performance.now() - started) / 1000).toFixed(1)} s in all\n`,
+  )
+  return { title, baseline: 'original', rounds: 1, cases: [], targets: [] }
 }

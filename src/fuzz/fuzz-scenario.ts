@@ -192,6 +192,8 @@ export async function fuzzScenario(
       const { result } = await replayer.compare(counterexample.recording)
       const place = placeOf(result) ?? 'unknown'
       options.onRun?.(firstFailure.run, requested, true)
+      // Its isolates are done: free them before shrinking starts its own (closing twice is harmless).
+      await replayer.close()
       const minimal = await shrinkDivergence(scenario, counterexample.recording, place, { maxTests: 1000 })
       const repro = minimal?.recording ?? counterexample.recording
       const finding: FuzzFinding = {
