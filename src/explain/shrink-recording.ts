@@ -2,9 +2,9 @@
  * Shrinking (DESIGN.md, "Explaining a divergence"): a diverging recording reduced to a small one that
  * still diverges, by greedy passes repeated until none removes anything — drop outbound exchanges
  * (delta debugging), merge the chunks of streamed responses, drop what production answered, drop
- * headers, cut JSON bodies (array elements and object members, halves first then single ones, then
- * runs of characters of strings). Every candidate is checked with the caller's predicate, within a
- * budget of checks; the result is the smallest one that held.
+ * headers, cut JSON bodies (array elements and object members, then runs of characters of strings;
+ * runs of the longest power of two first, down to single ones). Every candidate is checked with the
+ * caller's predicate, within a budget of checks; the result is the smallest one that held.
  *
  * Bodies are cut as text (json-text.ts), so every byte not removed stays where it was relative to its
  * neighbours: a bug that hangs on byte offsets (a character cut at a buffer boundary) is not lost to a
