@@ -26,6 +26,29 @@ export interface TargetAnswer {
   body: unknown
 }
 
+/**
+ * What a target answered, as received: the body still bytes. Most answers agree byte for byte, and then
+ * only status and headers need comparing: the body is decoded ({@link answerValue}) only when it differs.
+ */
+export interface RawAnswer {
+  status: number
+  headers: Record<string, string>
+  bytes: Buffer
+}
+
+/**
+ * The comparable value of an answer: the body parsed as JSON when the content type says so, as text when
+ * it is UTF-8, as base64 otherwise.
+ * @example answerValue({ status: 200, headers: { 'content-type': 'application/json' }, bytes }) // { status: 200, headers, body: { … } }
+ */
+export function answerValue(raw: RawAnswer): TargetAnswer {
+  return {
+    status: raw.status,
+    headers: raw.headers,
+    body: decodeBody(raw.bytes, raw.headers['content-type']),
+  }
+}
+
 /** Methods sent without `--allow-side-effects`: the ones HTTP calls safe. */
 export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS'])
 
@@ -63,7 +86,7 @@ export function parseTarget(value: string): HttpTarget {
  * @example const client = createTargetClient(targets, 8); const answer = await client.send(targets[0], request)
  */
 export interface TargetClient {
-  send(target: HttpTarget, request: RecordedRequest): Promise<TargetAnswer>
+  send(target: HttpTarget, request: RecordedRequest): Promise<RawAnswer>
   close(): Promise<void>
 }
 
@@ -106,11 +129,7 @@ export function createTargetClient(targets: readonly HttpTarget[], connections: 
         if (value !== undefined)
           answerHeaders[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value
       }
-      return {
-        status: response.statusCode,
-        headers: answerHeaders,
-        body: decodeBody(bytes, answerHeaders['content-type']),
-      }
+      return { status: response.statusCode, headers: answerHeaders, bytes }
     },
     async close() {
       await Promise.all([...endpoints.values()].map(({ pool }) => pool.close()))

@@ -1,8 +1,10 @@
 export { createReplayer, DEFAULT_SEED, type Replayer, type ReplayerOptions } from './create-replayer.ts'
 export {
+  answerValue,
   createTargetClient,
   type HttpTarget,
   parseTarget,
+  type RawAnswer,
   SAFE_METHODS,
   type TargetAnswer,
   type TargetClient,

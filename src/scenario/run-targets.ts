@@ -19,7 +19,13 @@ import {
 import { ParallaxError, serializeError } from '../recording/errors.ts'
 import { inboundRoute, loadRecordings } from '../recording/index.ts'
 import type { Recording } from '../recording/types.ts'
-import { createTargetClient, type HttpTarget, SAFE_METHODS, type TargetAnswer } from '../replay/index.ts'
+import {
+  answerValue,
+  createTargetClient,
+  type HttpTarget,
+  type RawAnswer,
+  SAFE_METHODS,
+} from '../replay/index.ts'
 import { type RecordingOutcome, type ReplayRun, statusOf, type VariantRun } from '../report/index.ts'
 import { noiseTotals } from './run-scenario.ts'
 
@@ -192,7 +198,7 @@ async function replayOne(
   targets: readonly HttpTarget[],
   [left, right]: readonly [HttpTarget, HttpTarget],
   noise: CompiledNoise,
-  send: (target: HttpTarget, request: Recording['inbound']['request']) => Promise<TargetAnswer>,
+  send: (target: HttpTarget, request: Recording['inbound']['request']) => Promise<RawAnswer>,
   replayKey: (id: string) => string,
   keepValues: boolean,
 ): Promise<RecordingOutcome> {
@@ -232,17 +238,17 @@ async function replayOne(
       result: { kind: 'failed', variant: targets[failedAt]!.name, error: serializeError(error), runs },
     }
   }
-  const values = (answers as Array<PromiseFulfilledResult<TargetAnswer>>).map((answer) => answer.value)
+  const raws = (answers as Array<PromiseFulfilledResult<RawAnswer>>).map((answer) => answer.value)
   let rules = noise
   if (targets.length === 3) {
     // What the two runs of the known-good version disagree on is noise for this request.
-    const noisy = diffJson(values[0], values[1]).map((change) => change.path)
+    const noisy = answerDiff(raws[0]!, raws[1]!, (a, b) => diffJson(a, b)).map((change) => change.path)
     if (noisy.length > 0)
       rules = mergeNoise(noise, compileNoiseRules({ ignore: noisy }, 'primary vs secondary'))
   }
-  const [l, r] = targets.length === 3 ? [values[0]!, values[2]!] : [values[0]!, values[1]!]
-  // One "stage", the answer, compared directly on the parsed answers: nothing to hash or re-parse.
-  const diff = diffUnderNoise(l, r, rules)
+  const [l, r] = targets.length === 3 ? [raws[0]!, raws[2]!] : [raws[0]!, raws[1]!]
+  // One "stage", the answer, compared directly on the answers: nothing to hash or re-parse.
+  const diff = answerDiff(l, r, (a, b) => diffUnderNoise(a, b, rules))
   const differs = diff.paths.length > 0
   const comparison: Comparison = {
     recordingId: recording.id,
@@ -264,11 +270,33 @@ async function replayOne(
           paths: diff.paths,
           propagatedTo: [],
           ...(keepValues && {
-            values: { input: { method: request.method, url: route }, left: l, right: r, clipped: false },
+            values: {
+              input: { method: request.method, url: route },
+              left: answerValue(l),
+              right: answerValue(r),
+              clipped: false,
+            },
           }),
         }
       : { kind: 'none', stagesCompared: 1 },
     noise: rules.rules.map((rule, index) => ({ rule: rule.label, hidden: diff.hidden[index] ?? 0 })),
   }
   return { ...base, result: { kind: 'compared', comparison, runs } }
+}
+
+/**
+ * Diffs two answers with `diff`: on their status and headers alone when the bodies are the same bytes of
+ * the same content type (the body subtree would be equal, so the paths and the counts of what the rules
+ * hid are the same), else on the whole decoded answers.
+ */
+function answerDiff<T>(left: RawAnswer, right: RawAnswer, diff: (a: unknown, b: unknown) => T): T {
+  const sameBody =
+    left.headers['content-type'] === right.headers['content-type'] && left.bytes.equals(right.bytes)
+  if (sameBody) {
+    return diff(
+      { status: left.status, headers: left.headers },
+      { status: right.status, headers: right.headers },
+    )
+  }
+  return diff(answerValue(left), answerValue(right))
 }

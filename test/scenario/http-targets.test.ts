@@ -104,6 +104,49 @@ describe('HTTP target mode', () => {
     })
   })
 
+  it('runTargets: answers with the same body bytes are compared on status and headers; another content type decodes both', async () => {
+    // Same bytes everywhere; v2 answers page 2 with 404, v3 labels the same bytes as text.
+    const fixed =
+      (status: (page: number) => number, type: string) => (req: IncomingMessage, res: ServerResponse) => {
+        const page = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('page') ?? 1)
+        res.writeHead(status(page), { 'content-type': type })
+        res.end('{"items":[1,2,3]}')
+      }
+    await using a = await startLoopback(fixed(() => 200, 'application/json'))
+    await using b = await startLoopback(fixed((page) => (page === 2 ? 404 : 200), 'application/json'))
+    await using c = await startLoopback(fixed(() => 200, 'text/plain'))
+    const folder = await recordingsFolder(RECORDINGS.slice(0, 2))
+    const versus = async (other: string) =>
+      (
+        await runTargets(
+          folder,
+          [
+            { name: 'v1', url: a.url },
+            { name: 'v2', url: other },
+          ],
+          { keepValues: true },
+        )
+      ).run
+    const statuses = await versus(b.url)
+    expect(statuses.summary).toMatchObject({ total: 2, agree: 1, diverge: 1 })
+    const notFound = statuses.recordings.find((o) => o.recordingId === 'items-2')!
+    expect(notFound.result.kind === 'compared' && notFound.result.comparison.divergence).toMatchObject({
+      paths: [{ op: 'replace', path: '$.status', before: 200, after: 404 }],
+      // The kept values still carry the decoded bodies, for the HTML report.
+      values: { left: { body: { items: [1, 2, 3] } }, right: { status: 404, body: { items: [1, 2, 3] } } },
+    })
+    const types = await versus(c.url)
+    expect(types.summary).toMatchObject({ total: 2, diverge: 2 })
+    const first = types.recordings[0]!
+    const paths = first.result.kind === 'compared' ? first.result.comparison.divergence : undefined
+    expect(paths).toMatchObject({
+      paths: expect.arrayContaining([
+        expect.objectContaining({ path: '$.headers["content-type"]' }),
+        expect.objectContaining({ path: '$.body', after: '{"items":[1,2,3]}' }),
+      ]),
+    })
+  })
+
   it('a recorder inside the target records none of the replayed traffic', async () => {
     using fixture = recorderFixture({ service: 'shop' })
     await using recorded = await startLoopback(fixture.recorder.wrap(shop(false, [])))
