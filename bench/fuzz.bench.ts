@@ -3,12 +3,13 @@
  * recordings (both variants, same isolates, no fuzzing), runs to the first finding of the decode bug
  * from the ASCII recordings (median of 10 seeds), and how far shrinking takes the counterexample.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fuzzScenario } from '../src/fuzz/fuzz-scenario.ts'
 import { loadScenario, openScenarioReplayer } from '../src/scenario/index.ts'
 import { loadScenarioRecordings } from '../src/scenario/run-scenario.ts'
+import { AGREEING, copilotScenario } from '../test/support/copilot-scenario.ts'
 import type { SuiteResult } from './harness.ts'
 
 const ROOT = join(import.meta.dirname, '..')
@@ -20,7 +21,7 @@ export async function run(): Promise<SuiteResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'parallax-bench-fuzz-'))
   try {
     const buggy = await loadScenario(join(ROOT, 'scenarios/copilot.ts'))
-    const agreeing = await loadScenario(agreeingScenario(dir))
+    const agreeing = await loadScenario(await copilotScenario(dir, AGREEING))
     const ascii = ['en-stream', 'en-retry', 'en-timeout']
     const recordings = (await loadScenarioRecordings(agreeing.recordings)).loaded
       .map((entry) => entry.recording)
@@ -80,27 +81,6 @@ export async function run(): Promise<SuiteResult[]> {
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
-}
-
-function agreeingScenario(dir: string): string {
-  const file = join(dir, 'agreeing.scenario.ts')
-  const url = (path: string) => JSON.stringify(new URL(`../${path}`, import.meta.url).href)
-  writeFileSync(
-    file,
-    `import { defineScenario } from ${url('src/scenario/index.ts')}
-import { localConfig } from ${url('examples/copilot/config.ts')}
-export const scenario = defineScenario({
-  name: 'copilot-agreeing',
-  pipeline: { module: new URL(${url('examples/copilot/pipeline.ts')}), export: 'copilot' },
-  recordings: ${JSON.stringify(join(ROOT, 'recordings/copilot'))},
-  variants: {
-    local: { config: localConfig },
-    production: { config: { ...localConfig, region: 'eu-west-1', logLevel: 'warn' } },
-  },
-})
-`,
-  )
-  return file
 }
 
 /** The middle value (the upper one of the two middles). */

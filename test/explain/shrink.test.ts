@@ -3,7 +3,7 @@
  * one that still diverges at decode, and writes a vitest file that, run in a child vitest, fails naming
  * decode while the bug is there and passes once it is gone (production given the local configuration).
  */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -11,55 +11,10 @@ import { loadRecordings } from '../../src/recording/index.ts'
 import { placeOf } from '../../src/scenario/divergence-place.ts'
 import { explainScenario } from '../../src/scenario/explain-scenario.ts'
 import { loadScenario, runScenario } from '../../src/scenario/index.ts'
-import { ROOT, runNode } from '../support/run-node.ts'
+import { copilotScenario } from '../support/copilot-scenario.ts'
+import { runVitest } from '../support/run-vitest.ts'
 
 const href = (path: string) => new URL(`../../${path}`, import.meta.url).href
-
-/** A copy of scenarios/copilot.ts in `dir`, its production variant running `production` (a config export). */
-async function copilotScenario(dir: string, production: 'productionConfig' | 'localConfig'): Promise<string> {
-  const file = join(dir, 'copilot.ts')
-  await writeFile(
-    file,
-    `import { defineScenario } from ${JSON.stringify(href('src/scenario/index.ts'))}
-import { localConfig, productionConfig } from ${JSON.stringify(href('examples/copilot/config.ts'))}
-
-export const copilot = defineScenario({
-  name: 'copilot',
-  pipeline: { module: new URL(${JSON.stringify(href('examples/copilot/pipeline.ts'))}), export: 'copilot' },
-  recordings: ${JSON.stringify(join(ROOT, 'recordings/copilot'))},
-  variants: { local: { config: localConfig }, production: { config: ${production} } },
-  compare: ['local', 'production'],
-  seed: 1,
-})
-`,
-  )
-  return file
-}
-
-interface JsonReport {
-  numPassedTests: number
-  numFailedTests: number
-  testResults: Array<{ assertionResults: Array<{ status: string; failureMessages: string[] }> }>
-}
-
-/** Runs one test file in a child vitest rooted at `dir`; vitest's JSON report. */
-async function vitestOn(dir: string, file: string): Promise<JsonReport> {
-  const output = join(dir, `report-${Date.now()}.json`)
-  await runNode(
-    [
-      join(ROOT, 'node_modules/vitest/vitest.mjs'),
-      'run',
-      file,
-      '--root',
-      dir,
-      '--reporter=json',
-      `--outputFile=${output}`,
-    ],
-    ROOT,
-    120_000,
-  )
-  return JSON.parse(await readFile(output, 'utf8')) as JsonReport
-}
 
 describe('shrinking a divergence to a repro', () => {
   it('explainScenario: the copilot repro is much smaller, still diverges at decode, and its test fails until the bug is gone', {
@@ -94,7 +49,7 @@ describe('shrinking a divergence to a repro', () => {
     expect(placeOf(run.recordings[0]!.result)).toBe('decode')
 
     // Its test fails, naming decode and the changed text…
-    const failing = await vitestOn(dir, join(dir, repro.test))
+    const failing = await runVitest(dir, join(dir, repro.test))
     expect(failing).toMatchObject({ numPassedTests: 0, numFailedTests: 1 })
     const message = failing.testResults[0]!.assertionResults[0]!.failureMessages.join('\n')
     expect(message).toContain(`../recordings/${repro.id}.ndjson diverges at decode (local vs production)`)
@@ -103,6 +58,9 @@ describe('shrinking a divergence to a repro', () => {
 
     // …and passes once production decodes as local does.
     await copilotScenario(dir, 'localConfig')
-    expect(await vitestOn(dir, join(dir, repro.test))).toMatchObject({ numPassedTests: 1, numFailedTests: 0 })
+    expect(await runVitest(dir, join(dir, repro.test))).toMatchObject({
+      numPassedTests: 1,
+      numFailedTests: 0,
+    })
   })
 })

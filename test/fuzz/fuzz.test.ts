@@ -5,35 +5,18 @@
  */
 
 import { spawn } from 'node:child_process'
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { fuzzScenario } from '../../src/fuzz/fuzz-scenario.ts'
 import { loadScenario, runScenario } from '../../src/scenario/index.ts'
+import { AGREEING, copilotScenario } from '../support/copilot-scenario.ts'
 import { parallax, ROOT } from '../support/run-node.ts'
 
 /** The demo's pipeline and recordings under two variants that differ only where the answer does not. */
 async function agreeingScenario(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'parallax-fuzz-'))
-  const file = join(dir, 'agreeing.scenario.ts')
-  const url = (path: string) => JSON.stringify(new URL(`../../${path}`, import.meta.url).href)
-  await writeFile(
-    file,
-    `import { defineScenario } from ${url('src/scenario/index.ts')}
-import { localConfig } from ${url('examples/copilot/config.ts')}
-export const scenario = defineScenario({
-  name: 'copilot-agreeing',
-  pipeline: { module: new URL(${url('examples/copilot/pipeline.ts')}), export: 'copilot' },
-  recordings: ${JSON.stringify(join(ROOT, 'recordings/copilot'))},
-  variants: {
-    local: { config: localConfig },
-    production: { config: { ...localConfig, region: 'eu-west-1', logLevel: 'warn' } },
-  },
-})
-`,
-  )
-  return file
+  return copilotScenario(await mkdtemp(join(tmpdir(), 'parallax-fuzz-')), AGREEING)
 }
 
 describe('parallax fuzz', () => {

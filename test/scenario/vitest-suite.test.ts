@@ -2,42 +2,22 @@
  * `parallax/vitest` in a real vitest run (a child process): one test per recording, named by route and id,
  * held to the scenario's expectation, failures naming the culprit, the paths and the replay command.
  */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ROOT, runNode } from '../support/run-node.ts'
-
-interface JsonReport {
-  numPassedTests: number
-  numFailedTests: number
-  testResults: Array<{
-    assertionResults: Array<{ title: string; status: string; failureMessages: string[] }>
-  }>
-}
+import { ROOT } from '../support/run-node.ts'
+import { runVitest, type VitestReport } from '../support/run-vitest.ts'
 
 /** Runs vitest on one test file calling replaySuite(scenario), returns vitest's JSON report. */
-async function vitestOn(scenario: string): Promise<JsonReport> {
+async function vitestOn(scenario: string): Promise<VitestReport> {
   const dir = await mkdtemp(join(tmpdir(), 'parallax-vitest-'))
   const suite = new URL('../../src/scenario/vitest-suite.ts', import.meta.url).href
   await writeFile(
     join(dir, 'replay.test.ts'),
     `import { replaySuite } from ${JSON.stringify(suite)}\nawait replaySuite(${JSON.stringify(scenario)})\n`,
   )
-  const output = join(dir, 'report.json')
-  await runNode(
-    [
-      join(ROOT, 'node_modules/vitest/vitest.mjs'),
-      'run',
-      '--root',
-      dir,
-      '--reporter=json',
-      `--outputFile=${output}`,
-    ],
-    ROOT,
-    120_000,
-  )
-  return JSON.parse(await readFile(output, 'utf8')) as JsonReport
+  return runVitest(dir)
 }
 
 describe('parallax/vitest', () => {
