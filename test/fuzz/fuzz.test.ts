@@ -104,20 +104,19 @@ describe('parallax fuzz', () => {
   })
 
   it('cli: bad input gets a clear error and exit 2', async () => {
-    const unknown = await parallax(['fuzz', 'scenarios/copilot.ts', '--bogus'])
-    expect(unknown.code).toBe(2)
-    const runs = await parallax(['fuzz', 'scenarios/copilot.ts', '--runs', '0'])
-    expect(runs.code).toBe(2)
-    expect(runs.stderr).toContain('expected a positive integer')
-    const budget = await parallax(['fuzz', 'scenarios/copilot.ts', '--time-budget', 'soon'])
-    expect(budget.code).toBe(2)
-    expect(budget.stderr).toContain('expected a duration')
-    const diverging = await parallax(['fuzz', 'scenarios/copilot.ts', '--recording', 'fr-abort'])
-    expect(diverging.code).toBe(2)
-    expect(diverging.stderr).toContain('already diverge on every recording (fr-abort)')
-    const missing = await parallax(['fuzz', 'scenarios/copilot.ts', '--recording', 'nope'])
-    expect(missing.code).toBe(2)
-    expect(missing.stderr).toContain('no recording to start from')
+    const cases: Array<[args: string[], says: string]> = [
+      [['--bogus'], "unknown option '--bogus'"],
+      [['--runs', '0'], 'expected a positive integer'],
+      [['--time-budget', 'soon'], 'expected a duration'],
+      [['--recording', 'fr-abort'], 'already diverge on every recording (fr-abort)'],
+      [['--recording', 'nope'], 'no recording to start from'],
+      [['scenarios/none.ts'], 'no such file'],
+    ]
+    for (const [args, says] of cases) {
+      const scenario = args[0]?.startsWith('scenarios/') ? [] : ['scenarios/copilot.ts']
+      const { code, stderr } = await parallax(['fuzz', ...scenario, ...args])
+      expect({ args, code, says: stderr.includes(says) }).toEqual({ args, code: 2, says: true })
+    }
   })
 
   it('cli: Ctrl-C stops the run cleanly and prints what it did', async () => {
