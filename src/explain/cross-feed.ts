@@ -25,7 +25,10 @@ import type { StageOutcome, StageTrace, Trace } from '../pipeline/types.ts'
 export type StageRole =
   /** Same input, same output. */
   | 'agrees'
-  /** Its output differs on the same input (directly, or when cross-fed): a divergence starts here. */
+  /**
+   * Its output (or a probe inside it) differs on the same input, directly or when cross-fed: a divergence
+   * starts here.
+   */
   | 'introduces'
   /** Its input differs, and on the same input both variants give the same output: it only carries it. */
   | 'propagates'
@@ -98,6 +101,14 @@ async function classify(
   const inputEqual = comparer.same(l.input, r.input, describe('input'))
   const outputEqual = sameOutcome(l.outcome, r.outcome, comparer, describe('output'))
   if (outputEqual) {
+    const probe = inputEqual ? differingProbe(l, r, comparer, variants) : undefined
+    if (probe !== undefined) {
+      return {
+        stage,
+        role: 'introduces',
+        detail: `same input and output, but its probe ${probe} differs inside it`,
+      }
+    }
     return inputEqual
       ? { stage, role: 'agrees' }
       : {
@@ -166,6 +177,25 @@ async function classify(
     detail: `fed ${variants[1]}'s input, ${variants[0]} still gives another output: it adds a divergence of its own`,
     paths: diffOutcomes(fed, r.outcome, describe('output'), comparer),
   }
+}
+
+/** The name of the first probe that differs between the two runs of a stage (by position), if any. */
+function differingProbe(
+  l: StageTrace,
+  r: StageTrace,
+  comparer: ValueComparer,
+  variants: readonly [string, string],
+): string | undefined {
+  const count = Math.max(l.probes.length, r.probes.length)
+  for (let index = 0; index < count; index++) {
+    const a = l.probes[index]
+    const b = r.probes[index]
+    if (a === undefined || b === undefined) return (a ?? b)!.name
+    const describe: DescribeValue = (side) =>
+      `probe ${a.name} of stage ${l.name} under ${side === 'left' ? variants[0] : variants[1]}`
+    if (a.name !== b.name || !comparer.same(a.value, b.value, describe)) return a.name
+  }
+  return undefined
 }
 
 /** Why a stage run alone proves nothing (`failed: …`), or undefined when it ran. */
