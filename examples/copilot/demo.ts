@@ -100,7 +100,8 @@ await mkdir(dirname(report), { recursive: true })
 await writeFile(report, renderHtml(run))
 process.stdout.write(
   `\nThe same as a page: ${relative(process.cwd(), report)} (open it in a browser; it loads nothing from the network)\n` +
-    `The same from the CLI, on the checked-in recordings:\n  npx parallax replay scenarios/copilot.ts\n  npx parallax replay scenarios/copilot.ts --json\n  npx parallax replay scenarios/copilot.ts --report html=out/copilot-report.html\n`,
+    `The same from the CLI, on the checked-in recordings:\n  npx parallax replay scenarios/copilot.ts\n  npx parallax replay scenarios/copilot.ts --json\n  npx parallax replay scenarios/copilot.ts --report html=out/copilot-report.html\n` +
+    `Why it diverges, and divergences not recorded yet:\n  npx parallax explain scenarios/copilot.ts --repro-dir out/repro\n  npx parallax fuzz scenarios/copilot.ts --runs 2000 --seed 7 --out out/fuzz\n`,
 )
 // The demo's job is to show the divergence, so finding it is success; anything else is not.
 const found = run.summary.diverge > 0 && run.summary.failed === 0 && run.summary.invalid === 0
