@@ -3,11 +3,12 @@
  * variants agree, replayed until they diverge; the divergence shrunk, saved and reported with the seed
  * and path that reproduce it.
  */
-import { dirname, relative } from 'node:path'
+import { relative } from 'node:path'
 import { Command, InvalidArgumentError } from 'commander'
 import { type FuzzReport, fuzzScenario } from '../../fuzz/fuzz-scenario.ts'
 import { plainChange, sanitizeText } from '../../report/index.ts'
 import { loadScenario } from '../../scenario/index.ts'
+import { recordingsFolder } from '../../scenario/shrink-scenario.ts'
 import { writesAllowed } from '../ci-writes.ts'
 import { EXIT } from '../exit-codes.ts'
 import { createProgress } from '../progress.ts'
@@ -64,8 +65,7 @@ Exit codes: 0 no divergence found, 1 a divergence found, 2 usage or input error.
     .action(async (scenarioPath: string, flags: FuzzFlags) => {
       const scenario = await loadScenario(scenarioPath)
       const save = flags.save && writesAllowed(flags.allowWrite)
-      const first = scenario.recordings[0]!
-      const saveDir = flags.out ?? (/[*?[{]|\.ndjson$/.test(first) ? dirname(first) : first)
+      const saveDir = flags.out ?? (await recordingsFolder(scenario.recordings))
       const controller = new AbortController()
       const onSigint = () => controller.abort()
       process.once('SIGINT', onSigint)
