@@ -1,9 +1,10 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { buildTrace, linearStages } from '../../test/diff/build-trace.ts'
 import { isParallaxError } from '../recording/errors.ts'
 import { diffUnderNoise } from './apply-noise.ts'
 import { compareTraces } from './compare-traces.ts'
-import { bothCases, compileNoiseRules } from './noise-rules.ts'
+import { backtracksInLinearTime, bothCases, compileNoiseRules, type NoiseRule } from './noise-rules.ts'
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
 
@@ -185,5 +186,40 @@ describe('noise rules', () => {
     const hostile = `${'a'.repeat(100_000)}!`
     const result = diffUnderNoise({ s: hostile }, { s: `${'x'.repeat(100_000)}!` }, noise)
     expect(result.paths).toHaveLength(1)
+  })
+
+  it('a mask that could take super-linear time on the backtracking engine runs on the linear one', () => {
+    const engineOf = (pattern: string, flags?: string) =>
+      (compileNoiseRules({ masks: [{ pattern, flags }] }, 'n').rules[0] as NoiseRule & { kind: 'mask' })
+        .engine
+    // Nested or ambiguous repetition (exponential), a scan restarted at every position (quadratic: each
+    // `<` of `<<<<…` reads to the end), and repeated pieces longer than one character (`abab…`).
+    for (const pattern of ['(a+)+$', '(x|x)*y', '<[^>]+>', '[0-9]+x', '\\d+ms', '(?:ab)+c', '(?:foo|bar)+!'])
+      expect({ pattern, engine: engineOf(pattern) }).toEqual({ pattern, engine: 'linear' })
+    for (const pattern of [UUID, '"[^"]*"', 'req-[0-9]{6}', '\\d{4}-\\d{2}-\\d{2}T[0-9:.]+Z'])
+      expect({ pattern, engine: engineOf(pattern) }).toEqual({ pattern, engine: 'backtracking' })
+    expect(engineOf('ID-[0-9]{3}', 'i')).toBe('backtracking')
+    expect(backtracksInLinearTime('(?:a)+b', '')).toBe(false) // `a+b` in a group: scslre sees it
+    // A lookbehind runs backwards from every position: fine when bounded, rejected when it repeats.
+    expect(engineOf('(?<=id=)[0-9]{4}')).toBe('backtracking')
+    expect(usageError(() => engineOf('(?<=a+)a{5}b')).message).toContain('lookbehind')
+  })
+
+  it('both engines mask alike: the same text is replaced whichever engine runs a pattern', () => {
+    const patterns = ['a+b', '(?:ab)+', '[ab]c|b{2}', 'b[^c]*c', '^a|c$', '(?:a|ab)(?:c|bcd)']
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'd', '\n'), maxLength: 40 })
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...patterns),
+        fc.constantFrom('', 'm', 'i'),
+        text,
+        (pattern, flags, input) => {
+          const linear = new RegExp(pattern, `${flags.replace('i', '')}gl`)
+          const usual = new RegExp(pattern, `${flags}g`)
+          expect(input.replace(linear, '<m>')).toBe(input.replace(usual, '<m>'))
+        },
+      ),
+      { numRuns: 500 },
+    )
   })
 })

@@ -12,7 +12,9 @@ export { flattenDelta } from './flatten-delta.ts'
 export {
   type CompiledNoise,
   compileNoiseRules,
+  type MaskEngine,
   mergeNoise,
+  type NoiseRule,
   type NoiseRules,
   noiseRulesSchema,
 } from './noise-rules.ts'

@@ -4,11 +4,15 @@
  * when it is loaded (a bad path or regular expression is rejected with where it was written) and counts
  * the differences it hid, so a rule never hides a bug silently.
  *
- * Masks are bounded by V8's linear-time regular expression engine: a pattern it cannot run
- * (backreferences, lookaheads) is rejected; the others run on the usual engine and, on a text that
- * makes them backtrack past V8's limit, finish on the linear one (see docs/decisions/0005-noise-rules.md).
+ * Masks run in linear time: a pattern V8's linear-time engine cannot run (backreferences, lookaheads)
+ * is rejected; a pattern that could take super-linear time on the usual backtracking engine (nested or
+ * ambiguous repetition, or one that rescans the text from every position, like `<[^>]+>`) runs on the
+ * linear engine; only the others, proven safe, run on the faster usual engine (see
+ * docs/decisions/0005-noise-rules.md).
  */
+import { createRequire } from 'node:module'
 import { setFlagsFromString } from 'node:v8'
+import type { AST } from '@eslint-community/regexpp'
 import { z } from 'zod'
 import { ParallaxError } from '../recording/errors.ts'
 import { compilePathPattern, type PathPattern } from './path-pattern.ts'
@@ -85,7 +89,15 @@ export const noiseRulesSchema = z.strictObject({
 /** What one compiled rule does; `label` names it in reports, e.g. `ignore **.timestamp`. */
 export type NoiseRule =
   | { kind: 'ignore'; label: string; path: PathPattern }
-  | { kind: 'mask'; label: string; name: string; regex: RegExp; paths: PathPattern[] }
+  | {
+      kind: 'mask'
+      label: string
+      name: string
+      regex: RegExp
+      /** Which engine runs it: `linear` when the usual one could take super-linear time on some text. */
+      engine: MaskEngine
+      paths: PathPattern[]
+    }
   | { kind: 'tolerance'; label: string; path: PathPattern; absolute: number; relative: number }
   | { kind: 'unordered'; label: string; path: PathPattern }
   | { kind: 'headers'; label: string; allow?: ReadonlySet<string>; deny: ReadonlySet<string> }
@@ -100,10 +112,14 @@ export interface CompiledNoise {
   identityKeys?: readonly string[]
 }
 
+/** The regular expression engine of a mask. */
+export type MaskEngine = 'backtracking' | 'linear'
+
 /** The flags a mask may use (`g` is always on; `y`, `d` and `v` make no sense for a mask). */
 const MASK_FLAGS = /^[imsu]*$/
 
 let linearEngine: boolean | undefined
+let scslre: typeof import('scslre') | undefined
 /** V8's flag for the linear-time engine. */
 const LINEAR_FLAG = 'l'
 
@@ -148,7 +164,7 @@ export function compileNoiseRules(rules: unknown, location: string | NoiseLocato
       kind: 'mask',
       label: `mask ${name} /${mask.pattern}/${mask.flags ?? ''}`,
       name,
-      regex: compileMask(mask.pattern, mask.flags ?? '', at),
+      ...compileMask(mask.pattern, mask.flags ?? '', at),
       paths: (mask.paths ?? ['$']).map((path, p) =>
         compilePathPattern(path, where('masks', index, 'paths', p)),
       ),
@@ -206,7 +222,7 @@ export function mergeNoise(...sets: ReadonlyArray<CompiledNoise | undefined>): C
   return merged
 }
 
-function compileMask(pattern: string, flags: string, where: string): RegExp {
+function compileMask(pattern: string, flags: string, where: string): { regex: RegExp; engine: MaskEngine } {
   const invalid = (reason: string, hint: string) =>
     new ParallaxError('PARALLAX_USAGE', `Invalid mask /${pattern}/${flags} at ${where}: ${reason}.`, { hint })
   if (!MASK_FLAGS.test(flags)) {
@@ -223,23 +239,96 @@ function compileMask(pattern: string, flags: string, where: string): RegExp {
   }
   // The linear-time engine has no `i`: spell each ASCII letter in both cases instead.
   const source = flags.includes('i') ? bothCases(pattern) : pattern
-  try {
-    new RegExp(source, `${flags.replace('i', '')}${LINEAR_FLAG}`)
-  } catch {
+  const others = flags.replace('i', '')
+  const linear = (global: string) => {
+    try {
+      return new RegExp(source, `${others}${global}${LINEAR_FLAG}`)
+    } catch {
+      return undefined
+    }
+  }
+  if (linear('') === undefined) {
     throw invalid(
       'it cannot run in linear time (backreferences, lookaheads and large counted repetitions such as a{1000} are not supported: they can take exponential time on hostile text)',
       'Rewrite it without backreferences (\\1) and lookaheads ((?=…), (?!…)), with small counts: a mask only needs to find the text to replace.',
     )
   }
-  // The usual engine, fast on ordinary text; past V8's backtrack limit it reruns on the linear one.
-  const regex = new RegExp(source, `${flags.replace('i', '')}g`)
-  if (regex.test('')) {
+  if (new RegExp(source, others).test('')) {
     throw invalid(
       'it matches the empty string',
       'A mask must match at least one character, e.g. [0-9]+ not [0-9]*.',
     )
   }
-  return regex
+  if (backtracksInLinearTime(pattern, flags))
+    return { regex: new RegExp(source, `${others}g`), engine: 'backtracking' }
+  // V8's linear engine runs lookbehinds in a single match only, not in a global search.
+  const global = linear('g')
+  if (global !== undefined) return { regex: global, engine: 'linear' }
+  throw invalid(
+    'it could take super-linear time on hostile text, and its lookbehind keeps it off the linear-time engine',
+    'Drop the lookbehind, or its repetition (write (?<=id=) rather than (?<=id=\\w*)).',
+  )
+}
+
+/**
+ * Whether a global search with the pattern takes linear time on V8's backtracking engine, whatever the
+ * text: every unbounded repetition (`*`, `+`, `{n,}`) repeats a single character or class, and scslre
+ * finds no quantifier that an attack string could make backtrack (nested or ambiguous repetition) or
+ * rescan from every start (`<[^>]+>` on `<<<<…`). scslre only tries attack strings that repeat one
+ * character; repetitions of longer pieces (`(?:ab)+c` on `abab…`) are sent to the linear engine by the
+ * first condition instead.
+ * @example backtracksInLinearTime('[0-9a-f]{8}-[0-9a-f]{4}', '') // true
+ * @example backtracksInLinearTime('<[^>]+>', '') // false: each `<` starts a scan to the end
+ */
+export function backtracksInLinearTime(pattern: string, flags: string): boolean {
+  // Loaded on the first mask (30 ms), not by every command that imports the diff layer.
+  scslre ??= createRequire(import.meta.url)('scslre') as typeof import('scslre')
+  const { parsed, reports } = scslre.analyse({ source: pattern, flags }, { maxReports: 1 })
+  return reports.length === 0 && repeatsSingleCharacters(parsed.pattern)
+}
+
+/**
+ * Whether every unbounded quantifier under `node` repeats one character (a character, class or escape),
+ * and none is inside a lookbehind (which V8 runs backwards from every position: `(?<=a+)a{5}b` on
+ * `aaaa…` is quadratic, and scslre does not look there).
+ */
+function repeatsSingleCharacters(node: AST.Node, inLookaround = false): boolean {
+  switch (node.type) {
+    case 'Quantifier':
+      if (node.max === Number.POSITIVE_INFINITY && (inLookaround || !matchesOneCharacter(node.element)))
+        return false
+      return repeatsSingleCharacters(node.element, inLookaround)
+    case 'Assertion':
+      return 'alternatives' in node
+        ? node.alternatives.every((alternative) => repeatsSingleCharacters(alternative, true))
+        : true
+    case 'Pattern':
+    case 'Group':
+    case 'CapturingGroup':
+      return node.alternatives.every((alternative) => repeatsSingleCharacters(alternative, inLookaround))
+    case 'Alternative':
+      return node.elements.every((element) => repeatsSingleCharacters(element, inLookaround))
+    default:
+      return true
+  }
+}
+
+/** Whether the element always matches exactly one character. */
+function matchesOneCharacter(node: AST.Node): boolean {
+  switch (node.type) {
+    case 'Character':
+    case 'CharacterSet':
+    case 'CharacterClass':
+    case 'ExpressionCharacterClass':
+      return true
+    case 'Group':
+    case 'CapturingGroup':
+      return node.alternatives.length === 1 && node.alternatives[0]!.elements.length === 1
+        ? matchesOneCharacter(node.alternatives[0]!.elements[0]!)
+        : false
+    default:
+      return false
+  }
 }
 
 /**
@@ -342,15 +431,13 @@ function otherCaseRanges(from: string, to: string): string[] {
 }
 
 /**
- * Turns on V8's linear-time regular expression engine once per process: the `l` flag (which tells
- * whether a pattern can run on it) and the fallback to it of any regular expression that backtracks
- * past V8's limit (50,000 backtracks). V8 flags set at run time: every other regular expression keeps
- * its results, and one that would backtrack without end finishes in linear time instead.
+ * Turns on V8's linear-time regular expression engine once per process: the `l` flag, which runs a
+ * pattern on it (and tells whether it can). Only that flag: every other regular expression of the
+ * process (the pipeline's own) keeps V8's usual engine and its timing, as in production.
  */
 function enableLinearEngine(): void {
   if (linearEngine) return
   setFlagsFromString('--enable-experimental-regexp-engine')
-  setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks')
   try {
     // Through a variable: a literal /a/l would be a syntax error of the whole module where `l` is unknown.
     new RegExp('a', LINEAR_FLAG)
