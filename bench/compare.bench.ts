@@ -7,7 +7,7 @@
  *     most 10× the document size.
  */
 import { spawnSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
+import { webcrypto } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -67,18 +67,29 @@ function variantTexts(count: number): { left: string[]; right: string[] } {
 
 /**
  * Reads the files of both variants, hashes every value, and compares the two traces. The digest is taken
- * of the bytes as read (the SHA-256 of a value's UTF-8 text, as the tracer takes it), before decoding them.
+ * of the bytes as read (the SHA-256 of a value's UTF-8 text, as the tracer takes it), before decoding them,
+ * on libuv's thread pool while the main thread reads and decodes: in a replay, each variant's tracer
+ * hashes its values in that variant's own isolate, off the thread that compares.
  */
-function compareFromDisk(dir: string): Trace[] {
-  const read = (variant: string): CapturedValue[] => {
-    const values: CapturedValue[] = [capture({ request: 'bench' })]
-    for (let index = 0; index < STAGES; index++) {
-      const bytes = readFileSync(join(dir, `${variant}-${index}.json`))
-      values.push({ json: bytes.toString('utf8'), digest: createHash('sha256').update(bytes).digest('hex') })
-    }
-    return values
+async function compareFromDisk(dir: string): Promise<Trace[]> {
+  const files = (variant: string) =>
+    Array.from({ length: STAGES }, (_, index) => readFileSync(join(dir, `${variant}-${index}.json`)))
+  const hashed = (bytes: Buffer[]) =>
+    bytes.map(async (value) => Buffer.from(await webcrypto.subtle.digest('SHA-256', value)).toString('hex'))
+  const local = files('local')
+  const localDigests = hashed(local)
+  const production = files('production')
+  const productionDigests = hashed(production)
+  const values = async (bytes: Buffer[], digests: Array<Promise<string>>): Promise<CapturedValue[]> => {
+    const texts = bytes.map((value) => value.toString('utf8'))
+    return [
+      capture({ request: 'bench' }),
+      ...(await Promise.all(digests)).map((digest, index) => ({ json: texts[index]!, digest })),
+    ]
   }
-  return [traceOf('local', read('local')), traceOf('production', read('production'))]
+  const left = await values(local, localDigests)
+  const right = await values(production, productionDigests)
+  return [traceOf('local', left), traceOf('production', right)]
 }
 
 function readAll(dir: string): number {
@@ -99,7 +110,7 @@ export async function run(): Promise<SuiteResult[]> {
       writeFileSync(join(dir, `production-${index}.json`), right[index]!)
     }
     const size = `${(left[0]!.length / 1e6).toFixed(1)} MB`
-    const [l, r] = compareFromDisk(dir)
+    const [l, r] = await compareFromDisk(dir)
     const check = compareTraces(l!, r!)
     if (check.divergence.kind !== 'stage' || check.divergence.culprit !== `stage${CULPRIT}`) {
       throw new Error(`Failed to set up the compare bench: ${JSON.stringify(check.divergence).slice(0, 200)}`)
@@ -114,8 +125,8 @@ export async function run(): Promise<SuiteResult[]> {
         { name: read, fn: () => readAll(dir) },
         {
           name: endToEnd,
-          fn: () => {
-            const [a, b] = compareFromDisk(dir)
+          fn: async () => {
+            const [a, b] = await compareFromDisk(dir)
             return compareTraces(a!, b!)
           },
         },

@@ -6,7 +6,7 @@
  * Usage: node bench/load/compare-memory.ts <left.json> <right.json>
  */
 import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { compareTraces } from '../../src/diff/index.ts'
 import type { CapturedValue, Trace } from '../../src/pipeline/types.ts'
 
@@ -31,6 +31,18 @@ const right = captured(readFileSync(rightFile!, 'utf8'))
 const heldBytes = process.memoryUsage().rss
 const comparison = compareTraces(trace('local', left), trace('production', right))
 if (comparison.divergence.kind !== 'stage') throw new Error('expected a divergence')
-// maxRSS is in kilobytes.
-const peakBytes = process.resourceUsage().maxRSS * 1024
+const peakBytes = peakRss()
 process.stdout.write(JSON.stringify({ documentBytes: Buffer.byteLength(left.json), heldBytes, peakBytes }))
+
+/**
+ * This process's peak RSS. On Linux, from VmHWM: `maxRSS` (getrusage) is kept across exec, so a child
+ * spawned by a large parent would start at the parent's size and report it instead of its own.
+ */
+function peakRss(): number {
+  if (existsSync('/proc/self/status')) {
+    const hwm = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'))
+    if (hwm) return Number(hwm[1]) * 1024
+  }
+  // maxRSS is in kilobytes.
+  return process.resourceUsage().maxRSS * 1024
+}
