@@ -157,7 +157,8 @@ async function targetThroughput(dir: string): Promise<SuiteResult> {
     return await runSuite({
       title: `HTTP target mode: ${HTTP_REQUESTS} recorded GETs (1 KB JSON answers) to two services, ${HTTP_CONCURRENCY} in flight`,
       baseline: plainName,
-      rounds: 5,
+      // Loopback throughput on 2 cores moves ±20% between rounds: more of them steady the medians.
+      rounds: 11,
       sampleMs: 1,
       cases: [
         { name: plainName, fn: plain },

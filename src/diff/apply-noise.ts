@@ -47,6 +47,28 @@ export function diffUnderNoise(left: unknown, right: unknown, noise: CompiledNoi
     hidden[index]! += Math.max(0, paths.length - next.length)
     paths = next
   }
+  return hideByPathRules(paths, noise, hidden)
+}
+
+/**
+ * Whether the rules include value rules (`mask`, `unordered`), which need both values to rewrite; without
+ * them, the rules only drop changes, and `hideByPathRules` over any diff's changes gives `diffUnderNoise`.
+ * @example hasValueRules(compileNoiseRules({ ignore: ['**.at'] }, 'x')) // false
+ */
+export function hasValueRules(noise: CompiledNoise): boolean {
+  return noise.rules.some((rule) => rule.kind === 'mask' || rule.kind === 'unordered')
+}
+
+/**
+ * Drops the changes that the path rules (`ignore`, `tolerance`, `headers`) hide, counting each against
+ * the first rule that hid it (added to `hidden` when given).
+ * @example hideByPathRules(diffJson(left, right), compileNoiseRules({ ignore: ['$.at'] }, 'x'))
+ */
+export function hideByPathRules(
+  paths: readonly ChangedPath[],
+  noise: CompiledNoise,
+  hidden: number[] = noise.rules.map(() => 0),
+): NoisyDiff {
   const kept: ChangedPath[] = []
   for (const change of paths) {
     const segments = parsePath(change.path)

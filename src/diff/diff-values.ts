@@ -4,6 +4,7 @@
  */
 import { computeDelta, type DiffJsonOptions } from './compute-delta.ts'
 import { flattenDelta } from './flatten-delta.ts'
+import { computeTextDelta } from './text-delta.ts'
 import type { ChangedPath } from './types.ts'
 
 export type { DiffJsonOptions } from './compute-delta.ts'
@@ -17,4 +18,21 @@ export type { DiffJsonOptions } from './compute-delta.ts'
  */
 export function diffJson(left: unknown, right: unknown, options: DiffJsonOptions = {}): ChangedPath[] {
   return flattenDelta(computeDelta(left, right, options))
+}
+
+/**
+ * Lists what changed between the values two JSON texts hold, as `diffJson` of the parsed values would,
+ * parsing only the parts whose text differs (text-delta.ts; any JSON, canonical or not). Paths start
+ * at `root`. Throws a SyntaxError when a part it parses is not JSON; parts whose text is the same on
+ * both sides are not checked.
+ * @example diffJsonTexts('{"id":"a","items":[1,2]}', '{"id":"b","items":[1,2]}', {}, '$.body')
+ * // [{ op: 'replace', path: '$.body.id', before: 'a', after: 'b' }]
+ */
+export function diffJsonTexts(
+  left: string,
+  right: string,
+  options: DiffJsonOptions = {},
+  root = '$',
+): ChangedPath[] {
+  return flattenDelta(computeTextDelta(left, right, options, 0), root)
 }

@@ -2,12 +2,12 @@
  * The diff layer: comparing two traces by the culprit rule, diffing JSON values into changed paths, and
  * the noise rules that say what may differ without counting.
  */
-export { diffUnderNoise, type NoisyDiff } from './apply-noise.ts'
+export { diffUnderNoise, hasValueRules, hideByPathRules, type NoisyDiff } from './apply-noise.ts'
 export { clipValue } from './clip-value.ts'
 export { type CompareOptions, comparersFor, compareTraces } from './compare-traces.ts'
 export { type DescribeValue, diffOutcomes, sameOutcome, type ValueComparer } from './diff-captured.ts'
 export type { DiffJsonOptions } from './diff-values.ts'
-export { diffJson } from './diff-values.ts'
+export { diffJson, diffJsonTexts } from './diff-values.ts'
 export { flattenDelta } from './flatten-delta.ts'
 export {
   type CompiledNoise,

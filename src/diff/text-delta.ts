@@ -45,12 +45,14 @@ export function computeTextDelta(
     identityFor(options.identityKeys),
     options,
   )
-  // Two levels in one pass: the root's members and theirs (`{ items: [ …28k items ] }`).
-  return walker.diff(scanRoot(leftText, leftStart), scanRoot(rightText, rightStart))
+  // Large texts: two levels in one pass, the root's members and theirs (`{ items: [ …28k items ] }`);
+  // small ones: the root's members, deeper ones only where they differ.
+  const levels = Math.max(leftText.length, rightText.length) < SCAN_MIN_CHARS ? 1 : 2
+  return walker.diff(scanRoot(leftText, leftStart, levels), scanRoot(rightText, rightStart, levels))
 }
 
-function scanRoot(text: string, start: number): JsonSpan {
-  const root = scanContainer(text, start, 2)
+function scanRoot(text: string, start: number, levels: number): JsonSpan {
+  const root = scanContainer(text, start, levels)
   const rest = root.end + firstNonSpace(text.slice(root.end))
   if (rest !== text.length)
     throw new SyntaxError(`Unexpected non-whitespace character after JSON at position ${rest}`)

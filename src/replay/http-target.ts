@@ -137,11 +137,14 @@ export function createTargetClient(targets: readonly HttpTarget[], connections: 
   }
 }
 
+/** Content types whose bodies are decoded as JSON (`application/json`, `application/problem+json`…). */
+export const JSON_CONTENT_TYPE = /\bjson\b/i
+
 /** JSON when the content type says so and it parses, text when it is UTF-8, base64 otherwise. */
 function decodeBody(bytes: Buffer, contentType: string | undefined): unknown {
   if (bytes.byteLength === 0) return null
   const text = bytes.toString('utf8')
-  if (/\bjson\b/i.test(contentType ?? '')) {
+  if (JSON_CONTENT_TYPE.test(contentType ?? '')) {
     try {
       return JSON.parse(text) as unknown
     } catch {

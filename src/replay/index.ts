@@ -3,6 +3,7 @@ export {
   answerValue,
   createTargetClient,
   type HttpTarget,
+  JSON_CONTENT_TYPE,
   parseTarget,
   type RawAnswer,
   SAFE_METHODS,

@@ -9,12 +9,18 @@
 import { connect } from 'node:net'
 import { basename } from 'node:path'
 import {
+  type ChangedPath,
   type Comparison,
   type CompiledNoise,
   compileNoiseRules,
+  type DiffJsonOptions,
   diffJson,
+  diffJsonTexts,
   diffUnderNoise,
+  hasValueRules,
+  hideByPathRules,
   mergeNoise,
+  type NoisyDiff,
 } from '../diff/index.ts'
 import { ParallaxError, serializeError } from '../recording/errors.ts'
 import { inboundRoute, loadRecordings } from '../recording/index.ts'
@@ -23,6 +29,7 @@ import {
   answerValue,
   createTargetClient,
   type HttpTarget,
+  JSON_CONTENT_TYPE,
   type RawAnswer,
   SAFE_METHODS,
 } from '../replay/index.ts'
@@ -102,8 +109,8 @@ export async function runTargets(
     }
   }
   const noise = mergeNoise(compileNoiseRules(DEFAULT_HTTP_NOISE, 'the default HTTP noise'), options.noise)
-  const replayKey = (id: string) =>
-    `parallax replay ${path} ${targets.map((t) => `--target ${t.name}=${t.url}`).join(' ')} --recording ${id}`
+  const command = `parallax replay ${path} ${targets.map((t) => `--target ${t.name}=${t.url}`).join(' ')}`
+  const replayKey = (id: string) => `${command} --recording ${id}`
   const [left, right] = targets.length === 3 ? [targets[0]!, targets[2]!] : [targets[0]!, targets[1]!]
   const concurrency = Math.max(1, options.concurrency ?? 8)
   const client = createTargetClient(targets, concurrency)
@@ -242,13 +249,13 @@ async function replayOne(
   let rules = noise
   if (targets.length === 3) {
     // What the two runs of the known-good version disagree on is noise for this request.
-    const noisy = answerDiff(raws[0]!, raws[1]!, (a, b) => diffJson(a, b)).map((change) => change.path)
+    const noisy = answerChanges(raws[0]!, raws[1]!, {}).map((change) => change.path)
     if (noisy.length > 0)
       rules = mergeNoise(noise, compileNoiseRules({ ignore: noisy }, 'primary vs secondary'))
   }
   const [l, r] = targets.length === 3 ? [raws[0]!, raws[2]!] : [raws[0]!, raws[1]!]
-  // One "stage", the answer, compared directly on the answers: nothing to hash or re-parse.
-  const diff = answerDiff(l, r, (a, b) => diffUnderNoise(a, b, rules))
+  // One "stage", the answer, compared directly on the answers: nothing to hash.
+  const diff = answerUnderNoise(l, r, rules)
   const differs = diff.paths.length > 0
   const comparison: Comparison = {
     recordingId: recording.id,
@@ -285,18 +292,53 @@ async function replayOne(
 }
 
 /**
- * Diffs two answers with `diff`: on their status and headers alone when the bodies are the same bytes of
- * the same content type (the body subtree would be equal, so the paths and the counts of what the rules
- * hid are the same), else on the whole decoded answers.
+ * Compares two answers under noise rules. With path rules only (ignore, tolerance, headers), the changes
+ * are found without decoding the bodies (`answerChanges`) and the rules drop theirs; value rules (masks,
+ * unordered arrays) rewrite the decoded answers.
  */
-function answerDiff<T>(left: RawAnswer, right: RawAnswer, diff: (a: unknown, b: unknown) => T): T {
-  const sameBody =
-    left.headers['content-type'] === right.headers['content-type'] && left.bytes.equals(right.bytes)
-  if (sameBody) {
-    return diff(
-      { status: left.status, headers: left.headers },
-      { status: right.status, headers: right.headers },
-    )
+function answerUnderNoise(left: RawAnswer, right: RawAnswer, noise: CompiledNoise): NoisyDiff {
+  if (hasValueRules(noise)) {
+    const sameBody = sameBodies(left, right)
+    const value = (answer: RawAnswer) =>
+      sameBody ? { status: answer.status, headers: answer.headers } : answerValue(answer)
+    return diffUnderNoise(value(left), value(right), noise)
   }
-  return diff(answerValue(left), answerValue(right))
+  const options = noise.identityKeys ? { identityKeys: noise.identityKeys } : {}
+  return hideByPathRules(answerChanges(left, right, options), noise)
+}
+
+/**
+ * The changes between two answers, as `diffJson` of their `answerValue`s gives them: status and headers
+ * compared as values; the body not at all when both are the same bytes of the same content type, and,
+ * when both are JSON, from the two texts, parsing only the parts that differ. Bodies that are not JSON
+ * after all (a differing part does not parse) are compared decoded, as text.
+ */
+function answerChanges(left: RawAnswer, right: RawAnswer, options: DiffJsonOptions): ChangedPath[] {
+  const leftType = left.headers['content-type']
+  const rightType = right.headers['content-type']
+  const meta = (answer: RawAnswer) => ({ status: answer.status, headers: answer.headers })
+  if (sameBodies(left, right)) return diffJson(meta(left), meta(right), options)
+  if (
+    left.bytes.byteLength > 0 &&
+    right.bytes.byteLength > 0 &&
+    JSON_CONTENT_TYPE.test(leftType ?? '') &&
+    JSON_CONTENT_TYPE.test(rightType ?? '')
+  ) {
+    try {
+      // `body` sorts before `headers` and `status`: the order diffJson gives the whole answers.
+      const body = diffJsonTexts(left.bytes.toString('utf8'), right.bytes.toString('utf8'), options, '$.body')
+      return [...body, ...diffJson(meta(left), meta(right), options)]
+    } catch (error) {
+      if (!(error instanceof SyntaxError)) throw error
+    }
+  }
+  return diffJson(answerValue(left), answerValue(right), options)
+}
+
+/**
+ * Whether the bodies are the same bytes of the same content type: their subtrees of the decoded answers
+ * would be equal, so the answers differ (and the rules hide) only in status and headers.
+ */
+function sameBodies(left: RawAnswer, right: RawAnswer): boolean {
+  return left.headers['content-type'] === right.headers['content-type'] && left.bytes.equals(right.bytes)
 }

@@ -147,6 +147,45 @@ describe('HTTP target mode', () => {
     })
   })
 
+  it('runTargets: JSON answers are compared as values, whatever their layout; a body that is not JSON as text', async () => {
+    // v1 and v2 write the same values with other key orders and spacing; page 2 differs deep inside,
+    // page 1 of v3 is not JSON although it says so.
+    const answer =
+      (layout: 'compact' | 'spaced', broken: boolean) => (req: IncomingMessage, res: ServerResponse) => {
+        const page = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('page') ?? 1)
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' })
+        const total = layout === 'spaced' && page === 2 ? 21 : 20
+        const body =
+          layout === 'compact'
+            ? JSON.stringify({ page, meta: { total, pages: 2 }, items: [{ id: 1 }, { id: 2 }] })
+            : JSON.stringify({ items: [{ id: 1 }, { id: 2 }], meta: { pages: 2, total }, page }, null, 2)
+        res.end(broken && page === 1 ? `${body.slice(0, -1)},}` : body)
+      }
+    await using a = await startLoopback(answer('compact', false))
+    await using b = await startLoopback(answer('spaced', false))
+    await using c = await startLoopback(answer('compact', true))
+    const folder = await recordingsFolder(RECORDINGS.slice(0, 2))
+    const against = async (url: string) =>
+      (
+        await runTargets(folder, [
+          { name: 'v1', url: a.url },
+          { name: 'v2', url },
+        ])
+      ).run.recordings.map((o) => (o.result.kind === 'compared' ? o.result.comparison.divergence : o.result))
+    const [page1, page2] = await against(b.url)
+    expect(page1).toMatchObject({ kind: 'none' })
+    expect(page2).toMatchObject({
+      kind: 'stage',
+      paths: [{ op: 'replace', path: '$.body.meta.total', before: 20, after: 21 }],
+    })
+    const [broken] = await against(c.url)
+    expect(broken).toMatchObject({
+      paths: [
+        expect.objectContaining({ op: 'replace', path: '$.body', after: expect.stringContaining(',}') }),
+      ],
+    })
+  })
+
   it('a recorder inside the target records none of the replayed traffic', async () => {
     using fixture = recorderFixture({ service: 'shop' })
     await using recorded = await startLoopback(fixture.recorder.wrap(shop(false, [])))
