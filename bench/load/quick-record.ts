@@ -8,7 +8,9 @@
  * A mode `memory@<folder>` serves the service of another checkout (e.g. a copy with the recorder as it
  * was), for an A/B comparison in one run; the first mode is the baseline. Mode `bare` is `memory` without
  * redaction (`./quick-service.ts`): the capture's own cost. Mode `burn:<µs>` is `off` spending that much
- * CPU per request in a busy loop (`./burn-service.ts`): what the closed loop makes of a known cost.
+ * CPU per request in a busy loop (`./burn-service.ts`): what the closed loop makes of a known cost. Modes
+ * `probe:<kind>` (`./probe-service.ts`) do one piece of a recorder's work each (an AsyncLocalStorage
+ * context, a `finish` listener, a wrapped `res.end`, allocations kept in a ring…) without the recorder.
  */
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -31,13 +33,20 @@ const { values } = parseArgs({
 const cases = values.modes.split(',').map((spec) => {
   const [name, tree] = spec.split('@') as [string, string | undefined]
   const burnUs = name.startsWith('burn:') ? Number(name.slice('burn:'.length)) : undefined
-  const file =
-    name === 'bare' ? 'quick-service.ts' : burnUs !== undefined ? 'burn-service.ts' : 'recorded-service.ts'
+  const file = name.startsWith('probe:')
+    ? 'probe-service.ts'
+    : name === 'bare'
+      ? 'quick-service.ts'
+      : burnUs !== undefined
+        ? 'burn-service.ts'
+        : 'recorded-service.ts'
   const module =
     tree === undefined
       ? new URL(`./${file}`, import.meta.url)
       : pathToFileURL(join(resolve(tree), 'bench/load', file))
-  const mode = (name === 'bare' ? 'memory' : burnUs !== undefined ? 'off' : name) as RecordMode
+  const mode = (
+    name === 'bare' ? 'memory' : burnUs !== undefined || name.startsWith('probe:') ? 'off' : name
+  ) as RecordMode
   return {
     label: spec,
     mode,
@@ -76,6 +85,7 @@ try {
           dir: null,
           redact: bare ? 'off' : 'default',
           burnUs,
+          probe: label,
         },
         execArgv:
           values.prof === undefined
