@@ -186,6 +186,32 @@ describe('HTTP target mode', () => {
     })
   })
 
+  it('runTargets: an answer streamed in pieces after an informational 103 is read whole', async () => {
+    const streamed = (last: number) => (_req: IncomingMessage, res: ServerResponse) => {
+      res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' })
+      res.writeHead(200, { 'content-type': 'application/json' })
+      const items = Array.from({ length: 2000 }, (_, i) => ({ id: i, name: `item ${i}` }))
+      const text = JSON.stringify({ items, last })
+      const third = Math.ceil(text.length / 3)
+      res.write(text.slice(0, third))
+      setTimeout(() => {
+        res.write(text.slice(third, 2 * third))
+        setTimeout(() => res.end(text.slice(2 * third)), 5)
+      }, 5)
+    }
+    await using a = await startLoopback(streamed(1))
+    await using b = await startLoopback(streamed(2))
+    const folder = await recordingsFolder(RECORDINGS.slice(0, 1))
+    const { run } = await runTargets(folder, [
+      { name: 'v1', url: a.url },
+      { name: 'v2', url: b.url },
+    ])
+    const [only] = run.recordings
+    expect(only?.result.kind === 'compared' && only.result.comparison.divergence).toMatchObject({
+      paths: [{ op: 'replace', path: '$.body.last', before: 1, after: 2 }],
+    })
+  })
+
   it('a recorder inside the target records none of the replayed traffic', async () => {
     using fixture = recorderFixture({ service: 'shop' })
     await using recorded = await startLoopback(fixture.recorder.wrap(shop(false, [])))
