@@ -194,9 +194,25 @@ describe('noise rules', () => {
         .engine
     // Nested or ambiguous repetition (exponential), a scan restarted at every position (quadratic: each
     // `<` of `<<<<…` reads to the end), and repeated pieces longer than one character (`abab…`).
-    for (const pattern of ['(a+)+$', '(x|x)*y', '<[^>]+>', '[0-9]+x', '\\d+ms', '(?:ab)+c', '(?:foo|bar)+!'])
+    for (const pattern of [
+      '(a+)+$',
+      '(x|x)*y',
+      '<[^>]+>',
+      '[0-9]+x',
+      '\\d+ms',
+      '(?:ab)+c',
+      '(?:foo|bar)+!',
+      '(a|a){1,16}b', // 2^16 ways per start when backtracking
+      'a{0,12}a{0,12}a{0,12}b', // 2,197 ways per start
+    ])
       expect({ pattern, engine: engineOf(pattern) }).toEqual({ pattern, engine: 'linear' })
-    for (const pattern of [UUID, '"[^"]*"', 'req-[0-9]{6}', '\\d{4}-\\d{2}-\\d{2}T[0-9:.]+Z'])
+    for (const pattern of [
+      UUID,
+      '"[^"]*"',
+      'req-[0-9]{6}',
+      '\\d{4}-\\d{2}-\\d{2}T[0-9:.]+Z',
+      '\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}',
+    ])
       expect({ pattern, engine: engineOf(pattern) }).toEqual({ pattern, engine: 'backtracking' })
     expect(engineOf('ID-[0-9]{3}', 'i')).toBe('backtracking')
     expect(backtracksInLinearTime('(?:a)+b', '')).toBe(false) // `a+b` in a group: scslre sees it

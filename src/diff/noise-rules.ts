@@ -272,11 +272,13 @@ function compileMask(pattern: string, flags: string, where: string): { regex: Re
 
 /**
  * Whether a global search with the pattern takes linear time on V8's backtracking engine, whatever the
- * text: every unbounded repetition (`*`, `+`, `{n,}`) repeats a single character or class, and scslre
- * finds no quantifier that an attack string could make backtrack (nested or ambiguous repetition) or
- * rescan from every start (`<[^>]+>` on `<<<<…`). scslre only tries attack strings that repeat one
- * character; repetitions of longer pieces (`(?:ab)+c` on `abab…`) are sent to the linear engine by the
- * first condition instead.
+ * text: every repetition (`*`, `+`, `{n,m}`) repeats a single character or class; the counted ones give
+ * at most {@link MAX_COUNTED_CHOICES} ways to split a match between them; and scslre finds no unbounded
+ * quantifier that an attack string could make backtrack (nested or ambiguous repetition) or rescan from
+ * every start (`<[^>]+>` on `<<<<…`). scslre only tries attack strings that repeat one character and
+ * only unbounded quantifiers; repetitions of longer pieces (`(?:ab)+c` on `abab…`, `(a|a){1,16}b`) are
+ * sent to the linear engine by the first condition, stacked counts (`a{0,12}a{0,12}a{0,12}b`) by the
+ * second.
  * @example backtracksInLinearTime('[0-9a-f]{8}-[0-9a-f]{4}', '') // true
  * @example backtracksInLinearTime('<[^>]+>', '') // false: each `<` starts a scan to the end
  */
@@ -284,30 +286,48 @@ export function backtracksInLinearTime(pattern: string, flags: string): boolean 
   // Loaded on the first mask (30 ms), not by every command that imports the diff layer.
   scslre ??= createRequire(import.meta.url)('scslre') as typeof import('scslre')
   const { parsed, reports } = scslre.analyse({ source: pattern, flags }, { maxReports: 1 })
-  return reports.length === 0 && repeatsSingleCharacters(parsed.pattern)
+  if (reports.length > 0) return false
+  const counted = { choices: 1 }
+  return repeatsSingleCharacters(parsed.pattern, false, counted) && counted.choices <= MAX_COUNTED_CHOICES
 }
 
 /**
- * Whether every unbounded quantifier under `node` repeats one character (a character, class or escape),
- * and none is inside a lookbehind (which V8 runs backwards from every position: `(?<=a+)a{5}b` on
- * `aaaa…` is quadratic, and scslre does not look there).
+ * The most ways a match may be split between the counted repetitions of a mask on the usual engine: each
+ * start position may try them all. `\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}` has 81.
  */
-function repeatsSingleCharacters(node: AST.Node, inLookaround = false): boolean {
+const MAX_COUNTED_CHOICES = 1024
+
+/**
+ * Whether every quantifier under `node` that repeats (more than once) repeats one character (a
+ * character, class or escape), and none that is unbounded is inside a lookbehind (which V8 runs
+ * backwards from every position: `(?<=a+)a{5}b` on `aaaa…` is quadratic, and scslre does not look
+ * there). Multiplies `counted.choices` by the span of each counted repetition.
+ */
+function repeatsSingleCharacters(
+  node: AST.Node,
+  inLookaround: boolean,
+  counted: { choices: number },
+): boolean {
   switch (node.type) {
-    case 'Quantifier':
-      if (node.max === Number.POSITIVE_INFINITY && (inLookaround || !matchesOneCharacter(node.element)))
-        return false
-      return repeatsSingleCharacters(node.element, inLookaround)
+    case 'Quantifier': {
+      const unbounded = node.max === Number.POSITIVE_INFINITY
+      if (node.max > 1 && !matchesOneCharacter(node.element)) return false
+      if (unbounded && inLookaround) return false
+      if (!unbounded) counted.choices *= node.max - node.min + 1
+      return repeatsSingleCharacters(node.element, inLookaround, counted)
+    }
     case 'Assertion':
       return 'alternatives' in node
-        ? node.alternatives.every((alternative) => repeatsSingleCharacters(alternative, true))
+        ? node.alternatives.every((alternative) => repeatsSingleCharacters(alternative, true, counted))
         : true
     case 'Pattern':
     case 'Group':
     case 'CapturingGroup':
-      return node.alternatives.every((alternative) => repeatsSingleCharacters(alternative, inLookaround))
+      return node.alternatives.every((alternative) =>
+        repeatsSingleCharacters(alternative, inLookaround, counted),
+      )
     case 'Alternative':
-      return node.elements.every((element) => repeatsSingleCharacters(element, inLookaround))
+      return node.elements.every((element) => repeatsSingleCharacters(element, inLookaround, counted))
     default:
       return true
   }
