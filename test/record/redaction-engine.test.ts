@@ -3,6 +3,7 @@
  * values, exchanges; placeholders, keys, options, and ordinary data left alone.
  */
 import { createHash, randomBytes } from 'node:crypto'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { createRedactor, DEFAULT_REDACTION_KEY, redactedPlaceholder } from '../../src/record/index.ts'
 import {
@@ -356,6 +357,24 @@ describe('redactor: the clean-text fast path', () => {
     ]) {
       expect(test?.(text), text).toBe(true)
     }
+  })
+
+  it('mayHoldSecretName: true exactly when a name appears in the text with everything but letters and digits dropped', () => {
+    const test = mayHoldSecretName([
+      createNameMatcher(DEFAULT_SECRET_BODY_KEYS),
+      createNameMatcher(DEFAULT_SECRET_QUERY_PARAMS),
+    ])!
+    const terms =
+      /password|passwd|pwd|secret|token|cookie|passphrase|key|auth|sig|code|session|jwt|credential/
+    // The reference: lower-case the ASCII letters, drop every other byte, look for a term.
+    const normalized = (text: string) => text.replace(/[^A-Za-z0-9]/g, '').toLowerCase()
+    const unit = fc.constantFrom(...'keyKEYsigSIGpwdjwtAUTHauth-_ .:"\\é\u00ff\u0131\u212a01'.split(''))
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 24 }), (text) => {
+        expect(test(text)).toBe(terms.test(normalized(text)))
+      }),
+      { numRuns: 2000 },
+    )
   })
 
   it('createRedactor: a body the fast path passes is returned unchanged, and secrets right beside it are still found', () => {
