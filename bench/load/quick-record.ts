@@ -5,6 +5,7 @@
  *
  * Usage: node bench/load/quick-record.ts [--body 1024] [--fetch] [--modes off,memory] [--ms 1000]
  *   [--rounds 5] [--prof <dir>] (the server children then write `.cpuprofile`s into `<dir>/<case>/`)
+ *   [--node-flags '--single-threaded-gc'] (flags for every server child)
  * A mode `memory@<folder>` serves the service of another checkout (e.g. a copy with the recorder as it
  * was), for an A/B comparison in one run; the first mode is the baseline. Mode `bare` is `memory` without
  * redaction (`./quick-service.ts`): the capture's own cost. Mode `burn:<µs>` is `off` spending that much
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     ms: { type: 'string', default: '1000' },
     rounds: { type: 'string', default: '5' },
     prof: { type: 'string' },
+    'node-flags': { type: 'string', default: '' },
   },
 })
 const cases = values.modes.split(',').map((spec) => {
@@ -87,10 +89,12 @@ try {
           burnUs,
           probe: label,
         },
-        execArgv:
-          values.prof === undefined
+        execArgv: [
+          ...values['node-flags'].split(' ').filter(Boolean),
+          ...(values.prof === undefined
             ? []
-            : ['--cpu-prof', `--cpu-prof-dir=${join(resolve(values.prof), folder)}`],
+            : ['--cpu-prof', `--cpu-prof-dir=${join(resolve(values.prof), folder)}`]),
+        ],
       }),
     )
   }

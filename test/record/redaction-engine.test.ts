@@ -10,8 +10,9 @@ import {
   createNameMatcher,
   DEFAULT_SECRET_BODY_KEYS,
   DEFAULT_SECRET_QUERY_PARAMS,
-  mayHoldSecretName,
+  secretNameTerms,
 } from '../../src/record/redact/secret-names.ts'
+import { termScan } from '../../src/record/redact/term-scan.ts'
 import { bodyFromBytes, bodyText } from '../../src/recording/body.ts'
 import type { Exchange } from '../../src/recording/types.ts'
 
@@ -342,11 +343,17 @@ describe('redactor: options and ordinary data', () => {
 })
 
 describe('redactor: the clean-text fast path', () => {
-  it('mayHoldSecretName: false for clean JSON, true for any spelling of a secret name, even inside a longer word', () => {
-    const test = mayHoldSecretName([
-      createNameMatcher(DEFAULT_SECRET_BODY_KEYS),
-      createNameMatcher(DEFAULT_SECRET_QUERY_PARAMS),
-    ])
+  const holdsSecretName = () =>
+    termScan({
+      exact: [],
+      normalized: secretNameTerms([
+        createNameMatcher(DEFAULT_SECRET_BODY_KEYS),
+        createNameMatcher(DEFAULT_SECRET_QUERY_PARAMS),
+      ])!,
+    })!
+
+  it('secret name terms: a scan is false for clean JSON, true for any spelling of a secret name, even inside a longer word', () => {
+    const test = holdsSecretName()
     expect(test?.('{"items":[{"id":1,"name":"item 1","price":3.5}]}')).toBe(false)
     for (const text of [
       '{"API-Key":"x"}',
@@ -359,11 +366,8 @@ describe('redactor: the clean-text fast path', () => {
     }
   })
 
-  it('mayHoldSecretName: true exactly when a name appears in the text with everything but letters and digits dropped', () => {
-    const test = mayHoldSecretName([
-      createNameMatcher(DEFAULT_SECRET_BODY_KEYS),
-      createNameMatcher(DEFAULT_SECRET_QUERY_PARAMS),
-    ])!
+  it('secret name terms: a scan is true exactly when a name appears in the text with everything but letters and digits dropped', () => {
+    const test = holdsSecretName()
     const terms =
       /password|passwd|pwd|secret|token|cookie|passphrase|key|auth|sig|code|session|jwt|credential/
     // The reference: lower-case the ASCII letters, drop every other byte, look for a term.
@@ -375,6 +379,34 @@ describe('redactor: the clean-text fast path', () => {
       }),
       { numRuns: 2000 },
     )
+  })
+
+  it('termScan: true exactly when an exact term occurs as is or a normalized term in the letters and digits', () => {
+    const exact = ['eyJ', 'earer', '_live_', 'ab', 'abc', 'bca', '%', '\\', 'x\u0100']
+    const normalized = ['key', 'pwd', 'auth', 'ab9']
+    const scan = termScan({ exact, normalized })!
+    // The reference: each exact term searched as it is, each normalized one in the lower-cased letters
+    // and digits (bytes above 255 dropped); a term with a char above 255 never occurs in a byte string.
+    const folded = (text: string) => text.replace(/[^A-Za-z0-9]/g, '').toLowerCase()
+    const reference = (text: string) =>
+      exact.some((term) => !/[^\0-\xff]/.test(term) && text.includes(term)) ||
+      normalized.some((term) => folded(text).includes(term))
+    const unit = fc.constantFrom(...'eyJearBERabc9_liv%\\KEYpwdauth -\u0100\u212a\u00e9'.split(''))
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 30 }), (text) => {
+        expect(scan(text)).toBe(reference(text))
+      }),
+      { numRuns: 3000 },
+    )
+    expect(scan('{"items":[{"id":1}]}')).toBe(false)
+    expect(scan('Be\u0100arer')).toBe(false)
+    expect(termScan({ exact: [], normalized: [] })!('anything')).toBe(false)
+  })
+
+  it('termScan: too many terms for dense tables gives no scan (the redactor then takes its full path)', () => {
+    const many = Array.from({ length: 1000 }, (_, i) => `term${i.toString(36)}xyzw`)
+    expect(termScan({ exact: many, normalized: [] })).toBeUndefined()
+    expect(termScan({ exact: many.slice(0, 100), normalized: [] })?.('..term2rxyzw..')).toBe(true)
   })
 
   it('createRedactor: a body the fast path passes is returned unchanged, and secrets right beside it are still found', () => {

@@ -28,11 +28,16 @@ export function redactBody(
   contentType: string | undefined,
   ctx: RedactContext,
 ): BodyRedaction | undefined {
-  const bytes = bodyBytes(body)
-  if (bytes.byteLength === 0) return undefined
+  if (body.size === 0) return undefined
+  // An ASCII text is its own byte string (most JSON is): no encoding to bytes and back.
+  const ascii = body.encoding === 'utf8' && body.truncated !== true && body.size === body.text.length
+  const bytes = ascii ? undefined : bodyBytes(body)
+  if (bytes?.byteLength === 0) return undefined
   // A truncated text body is text, even when the cut went through a character (it is then kept as base64).
-  const textual = body.encoding === 'utf8' || (body.truncated === true && isUtf8(withoutCutCharacter(bytes)))
-  const result = redactByteString(bytes.toString('latin1'), ctx, {
+  const textual =
+    body.encoding === 'utf8' ||
+    (body.truncated === true && bytes !== undefined && isUtf8(withoutCutCharacter(bytes)))
+  const result = redactByteString(ascii ? body.text : bytes!.toString('latin1'), ctx, {
     contentType,
     textual,
     truncated: body.truncated === true,

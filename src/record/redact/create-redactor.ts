@@ -19,17 +19,12 @@ import {
   DEFAULT_SECRET_BODY_KEYS,
   DEFAULT_SECRET_HEADERS,
   DEFAULT_SECRET_QUERY_PARAMS,
-  mayHoldSecretName,
   type NameRules,
   type SecretNames,
+  secretNameTerms,
 } from './secret-names.ts'
-import {
-  type LiteralGate,
-  literalGate,
-  type TextPattern,
-  type TextRule,
-  textPatternRule,
-} from './text-rule.ts'
+import { termScan } from './term-scan.ts'
+import { literalGate, type TextPattern, type TextRule, textPatternRule } from './text-rule.ts'
 import { memoizedUrl } from './url-secrets.ts'
 import { redactCanonicalValue } from './value-secrets.ts'
 
@@ -226,7 +221,7 @@ function createContext(options: RedactionOptions): RedactContext {
     ...(options.patterns?.add ?? []).map(textPatternRule),
   ]
   const gate = literalGate(rules)
-  return { key, names, rules, gate, quiet: quietTest(rules, gate, names) }
+  return { key, names, rules, gate, quiet: quietTest(rules, names) }
 }
 
 /** The rules without literals that look for secret names only (so the name test covers them). */
@@ -234,23 +229,18 @@ const NAME_RULES = new Set(['url-query-secret', 'secret-assignment'])
 
 /**
  * The fast path for clean bodies: no literal of any rule occurs, no run could be a secret body key or
- * query parameter, and nothing is escaped (a backslash) or percent-encoded where a name could hide.
- * Undefined when a rule (a custom pattern without literals) could match anyway.
+ * query parameter, and nothing is escaped (a backslash) or percent-encoded where a name could hide —
+ * all looked for in one pass (see `termScan`). Undefined when a rule (a custom pattern without literals)
+ * could match anyway.
  */
-function quietTest(
-  rules: readonly TextRule[],
-  gate: LiteralGate | undefined,
-  names: SecretNames,
-): ((text: string) => boolean) | undefined {
+function quietTest(rules: readonly TextRule[], names: SecretNames): ((text: string) => boolean) | undefined {
   const unguarded = rules.some(
     (rule) =>
       rule.literals === undefined && !(NAME_RULES.has(rule.name) && DEFAULT_TEXT_RULES.includes(rule)),
   )
-  const mayHoldName = mayHoldSecretName([names.bodyKey, names.query])
-  if (unguarded || mayHoldName === undefined) return undefined
-  return (text) =>
-    !text.includes('\\') &&
-    !text.includes('%') &&
-    !mayHoldName(text) &&
-    (gate === undefined || gate.present(text).size === 0)
+  const nameTerms = secretNameTerms([names.bodyKey, names.query])
+  if (unguarded || nameTerms === undefined) return undefined
+  const literals = rules.flatMap((rule) => rule.literals ?? [])
+  const holdsTerm = termScan({ exact: [...new Set([...literals, '\\', '%'])], normalized: nameTerms })
+  return holdsTerm === undefined ? undefined : (text) => !holdsTerm(text)
 }

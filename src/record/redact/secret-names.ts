@@ -200,53 +200,26 @@ export function createNameMatcher(defaults: readonly string[], rules: NameRules 
   return matcher
 }
 
-/** The normalized names and suffixes each matcher accepts, for {@link mayHoldSecretName}. */
+/** The normalized names and suffixes each matcher accepts, for {@link secretNameTerms}. */
 const nameTerms = new WeakMap<NameMatcher, string[]>()
 
 /**
- * A test of a byte string (one char per byte) that is true whenever some run of it could be a name one of
- * `matchers` accepts, so false means none can be. A name counts after normalizing (lower case, letters
- * and digits only), and a run's letters and digits stay contiguous in the text's own normalized form: the
- * test looks for every accepted name and suffix in that. It may be true for a clean text (a short name
- * inside a longer word), never false for one holding a name, as long as names are not escaped or
- * percent-encoded (the caller checks). Undefined when a matcher was not made by {@link createNameMatcher}.
- * @example mayHoldSecretName([names.bodyKey])?.('{"id":1}') // false
+ * The terms to look for in a text's normalized form (lower case, letters and digits only) so as to find
+ * every name one of `matchers` accepts: each accepted name and suffix, less those holding another (a text
+ * holding `apikey` holds `key`). A run's letters and digits stay contiguous in the text's normalized
+ * form, so a text without these terms there (see `termScan`) holds no secret name, unless one is escaped
+ * or percent-encoded. Undefined when a matcher was not made by {@link createNameMatcher}.
+ * @example secretNameTerms([names.bodyKey]) // ['password', 'secret', 'token', 'key', …]
  */
-export function mayHoldSecretName(matchers: readonly NameMatcher[]): ((text: string) => boolean) | undefined {
-  const terms: string[] = []
+export function secretNameTerms(matchers: readonly NameMatcher[]): string[] | undefined {
+  const terms = new Set<string>()
   for (const matcher of matchers) {
     const own = nameTerms.get(matcher)
     if (own === undefined) return undefined
-    terms.push(...own)
+    for (const term of own) terms.add(term)
   }
-  if (terms.length === 0) return () => false
-  // A text holding a term holds every shorter term inside it (`apikey` holds `key`): only the terms
-  // with no other term inside need looking for. Terms are letters and digits only: nothing to escape.
-  const unique = [...new Set(terms)]
-  const innermost = unique.filter((term) => !unique.some((other) => other !== term && term.includes(other)))
-  const pattern = new RegExp(innermost.join('|'))
-  return (text) => pattern.test(lettersAndDigits(text))
-}
-
-/** Each byte's letter (lower-cased) or digit, 0 for any other byte. */
-const LETTER_OR_DIGIT = new Uint8Array(256)
-for (let code = 48; code <= 57; code++) LETTER_OR_DIGIT[code] = code
-for (let code = 97; code <= 122; code++) LETTER_OR_DIGIT[code] = code
-for (let code = 65; code <= 90; code++) LETTER_OR_DIGIT[code] = code + 32
-/** Reused between calls (the result is copied out of it): this runs on every recorded body. */
-let scratch = Buffer.allocUnsafe(16 * 1024)
-
-/** The letters (lower-cased) and digits of a byte string, in order: `"API-Key": 1` → `apikey1`. */
-function lettersAndDigits(text: string): string {
-  if (scratch.length < text.length) scratch = Buffer.allocUnsafe(text.length)
-  const out = scratch
-  let length = 0
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i)
-    const kept = code < 256 ? LETTER_OR_DIGIT[code]! : 0
-    if (kept !== 0) out[length++] = kept
-  }
-  return out.toString('latin1', 0, length)
+  const unique = [...terms]
+  return unique.filter((term) => !unique.some((other) => other !== term && term.includes(other)))
 }
 
 /**
