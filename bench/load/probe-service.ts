@@ -3,6 +3,7 @@
  * {@link ./quick-record.ts} (`--modes off,probe:alloc,…`): how much the closed loop makes of each kind
  * of per-request work, apart from the recorder. Options: `bodyBytes`, `probe` (the mode's name):
  * - `probe:burn` spends 10 µs of CPU in a busy loop (as `burn:10`);
+ * - `probe:burnafter` spends them once the response is finished (where the recorder does its work);
  * - `probe:als` runs the handler in an `AsyncLocalStorage` context;
  * - `probe:finish` listens for the response's `finish`;
  * - `probe:immediate` schedules one `setImmediate`;
@@ -30,12 +31,8 @@ export const createService: CreateService = (options) => {
     ring[served % RING] = value
   }
   const work: Record<string, (res: ServerResponse) => void> = {
-    burn: () => {
-      const until = process.hrtime.bigint() + 10_000n
-      while (process.hrtime.bigint() < until) {
-        // Spending CPU on purpose.
-      }
-    },
+    burn: () => burn(10),
+    burnafter: (res) => res.once('finish', () => burn(10)),
     finish: (res) => res.once('finish', () => keep(served)),
     immediate: () => setImmediate(() => keep(served)),
     alloc: () => {
@@ -65,5 +62,12 @@ export const createService: CreateService = (options) => {
     },
     endRound: () => ({ recorded: served }),
     close: () => {},
+  }
+}
+
+function burn(us: number): void {
+  const until = process.hrtime.bigint() + BigInt(us * 1000)
+  while (process.hrtime.bigint() < until) {
+    // Spending CPU on purpose.
   }
 }

@@ -6,6 +6,8 @@
  * Usage: node bench/load/quick-record.ts [--body 1024] [--fetch] [--modes off,memory] [--ms 1000]
  *   [--rounds 5] [--prof <dir>] (the server children then write `.cpuprofile`s into `<dir>/<case>/`)
  *   [--node-flags '--single-threaded-gc'] (flags for every server child)
+ *   [--open <req/s>] (an open loop at that rate over all servers at once, in 250 ms turns, instead of a
+ *   closed loop per server: the CPU a request costs an otherwise idle server)
  * A mode `memory@<folder>` serves the service of another checkout (e.g. a copy with the recorder as it
  * was), for an A/B comparison in one run; the first mode is the baseline. Mode `bare` is `memory` without
  * redaction (`./quick-service.ts`): the capture's own cost. Mode `burn:<µs>` is `off` spending that much
@@ -19,6 +21,7 @@ import { parseArgs } from 'node:util'
 import { type ChildServer, startChildServer } from './child-server.ts'
 import { runClosedLoop } from './closed-loop.ts'
 import { spread } from './figures.ts'
+import { runOpenLoop } from './open-loop.ts'
 import type { RecordMode } from './recorded-service.ts'
 
 const { values } = parseArgs({
@@ -30,6 +33,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
     prof: { type: 'string' },
     'node-flags': { type: 'string', default: '' },
+    open: { type: 'string' },
   },
 })
 const cases = values.modes.split(',').map((spec) => {
@@ -103,6 +107,25 @@ try {
   const rounds = Number(values.rounds)
   for (let round = 0; round <= rounds; round++) {
     // Every other round backwards, so that no case always follows the same one.
+    if (values.open !== undefined) {
+      for (const server of servers) await server.begin()
+      const load = await runOpenLoop({
+        origins: servers.map((server) => server.origin),
+        path: '/items',
+        rate: Number(values.open),
+        durationMs: round === 0 ? 500 : Number(values.ms),
+        sliceMs: 250,
+        connections: 64,
+        headers,
+      })
+      for (const [index, server] of servers.entries()) {
+        const result = await server.end()
+        served[index]! += result.requests
+        const ok = load.targets[index]!.ok
+        if (round > 0) perRequest[index]!.push(result.cpuUs / Math.max(1, ok))
+      }
+      continue
+    }
     const order = [...servers.entries()]
     if (round % 2 === 1) order.reverse()
     for (const [index, server] of order) {
