@@ -4,6 +4,7 @@
  * of per-request work, apart from the recorder. Options: `bodyBytes`, `probe` (the mode's name):
  * - `probe:burn` spends 10 µs of CPU in a busy loop (as `burn:10`);
  * - `probe:burnafter` spends them once the response is finished (where the recorder does its work);
+ * - `probe:burnlater` spends them after the event loop's I/O, for all the responses finished in it at once;
  * - `probe:als` runs the handler in an `AsyncLocalStorage` context;
  * - `probe:finish` listens for the response's `finish`;
  * - `probe:immediate` schedules one `setImmediate`;
@@ -27,12 +28,21 @@ export const createService: CreateService = (options) => {
   const storage = new AsyncLocalStorage<{ served: number }>()
   const ring: unknown[] = []
   let served = 0
+  let later = 0
+  const burnLater = () => {
+    burn(10 * later)
+    later = 0
+  }
   const keep = (value: unknown) => {
     ring[served % RING] = value
   }
   const work: Record<string, (res: ServerResponse) => void> = {
     burn: () => burn(10),
     burnafter: (res) => res.once('finish', () => burn(10)),
+    burnlater: (res) =>
+      res.once('finish', () => {
+        if (later++ === 0) setImmediate(burnLater)
+      }),
     finish: (res) => res.once('finish', () => keep(served)),
     immediate: () => setImmediate(() => keep(served)),
     alloc: () => {

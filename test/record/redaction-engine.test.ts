@@ -6,6 +6,8 @@ import { createHash, randomBytes } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { createRedactor, DEFAULT_REDACTION_KEY, redactedPlaceholder } from '../../src/record/index.ts'
+import { createRedactContext } from '../../src/record/redact/create-redactor.ts'
+import { memoizedHeaderValue, redactHeaderValue } from '../../src/record/redact/header-secrets.ts'
 import {
   createNameMatcher,
   DEFAULT_SECRET_BODY_KEYS,
@@ -407,6 +409,48 @@ describe('redactor: the clean-text fast path', () => {
     const many = Array.from({ length: 1000 }, (_, i) => `term${i.toString(36)}xyzw`)
     expect(termScan({ exact: many, normalized: [] })).toBeUndefined()
     expect(termScan({ exact: many.slice(0, 100), normalized: [] })?.('..term2rxyzw..')).toBe(true)
+  })
+
+  it('plain headers: the fast path gives what the full redaction of the header gives, for any name and value', () => {
+    const ctx = createRedactContext({ headers: { add: ['x-session'] } })
+    const full = { ...ctx, plainHeader: undefined }
+    const name = fc.oneof(
+      fc.constantFrom(
+        'Accept',
+        'X-Request-Id',
+        'Location',
+        'content-location',
+        'Refresh',
+        'Link',
+        'X-Api-Key',
+      ),
+      fc.constantFrom('Cookie', 'Set-Cookie', 'Authorization', 'x-internal-token', 'X-Session', 'x_Sess-ion'),
+      fc.string({ unit: fc.constantFrom(...'aekyAKYtoSsin-_x '.split('')), maxLength: 12 }),
+    )
+    const piece = fc.constantFrom(
+      'application/json',
+      'Bearer ',
+      'eyJhbGciOiJIUzI1NiJ9',
+      'sk_live_51HqLyjWDarjtT1zdp7dc4eC39',
+      'https://u:p@h.test/?token=abc',
+      'key=v',
+      '%41',
+      '\\',
+      '\u00e9',
+      '\u0131',
+      ' ',
+      'x',
+    )
+    const value = fc.array(piece, { maxLength: 5 }).map((parts) => parts.join(''))
+    fc.assert(
+      fc.property(name, value, (n, v) => {
+        expect(memoizedHeaderValue(n, v, ctx)).toBe(redactHeaderValue(n, v, full))
+      }),
+      { numRuns: 2000 },
+    )
+    expect(ctx.plainHeader?.('Accept', 'application/json')).toBe(true)
+    expect(ctx.plainHeader?.('X-Session', 'abc')).toBe(false)
+    expect(ctx.plainHeader?.('Referer', 'https://h.test/')).toBe(false)
   })
 
   it('createRedactor: a body the fast path passes is returned unchanged, and secrets right beside it are still found', () => {

@@ -10,7 +10,7 @@ import { redactBody } from './body-secrets.ts'
 import { DEFAULT_TEXT_RULES } from './default-text-rules.ts'
 import { redactExchange } from './exchange-secrets.ts'
 import { maskSecret } from './find-secrets.ts'
-import { redactHeaderList } from './header-secrets.ts'
+import { redactHeaderList, URL_HEADER_TERMS } from './header-secrets.ts'
 import { DEFAULT_REDACTION_KEY } from './placeholder.ts'
 import { redactByteString } from './redact-bytes.ts'
 import type { RedactContext } from './redact-context.ts'
@@ -107,7 +107,7 @@ export interface Redactor {
  * redactor.url('https://api.test/cb?code=abc&state=1') // 'https://api.test/cb?code=%5Bredacted%3A…%5D&state=1'
  */
 export function createRedactor(options: RedactionOptions = {}): Redactor {
-  const ctx = createContext(options)
+  const ctx = createRedactContext(options)
   const redactRecording = (
     recording: Recording,
     context: RedactContext,
@@ -188,8 +188,11 @@ export function recordingRedaction(
   }).recording
 }
 
-/** Build the shared context once per redactor: name matchers, rules, key. */
-function createContext(options: RedactionOptions): RedactContext {
+/**
+ * Builds the shared context of a redactor once: name matchers, rules, key and fast paths.
+ * @example redactHeaderValue('Authorization', 'Bearer abc', createRedactContext({}))
+ */
+export function createRedactContext(options: RedactionOptions): RedactContext {
   const key = options.key ?? DEFAULT_REDACTION_KEY
   if (key === '') {
     throw new ParallaxError('PARALLAX_USAGE', 'Failed to create the redactor: the redaction key is empty.', {
@@ -221,7 +224,26 @@ function createContext(options: RedactionOptions): RedactContext {
     ...(options.patterns?.add ?? []).map(textPatternRule),
   ]
   const gate = literalGate(rules)
-  return { key, names, rules, gate, quiet: quietTest(rules, names) }
+  const quiet = quietTest(rules, names)
+  return { key, names, rules, gate, quiet, plainHeader: plainHeaderTest(names, quiet) }
+}
+
+/** A character above 255: a header value holding one is redacted as its UTF-8 bytes, the long way. */
+const WIDE = /[^\x00-\xff]/
+
+/**
+ * The fast path for ordinary headers: the name holds no secret header name nor URL header name (so it
+ * is neither, whatever its spelling), and the value is quiet.
+ */
+function plainHeaderTest(
+  names: SecretNames,
+  quiet: ((text: string) => boolean) | undefined,
+): ((name: string, value: string) => boolean) | undefined {
+  const terms = secretNameTerms([names.header])
+  if (quiet === undefined || terms === undefined) return undefined
+  const special = termScan({ exact: [], normalized: [...terms, ...URL_HEADER_TERMS] })
+  if (special === undefined) return undefined
+  return (name, value) => !special(name) && !WIDE.test(value) && quiet(value)
 }
 
 /** The rules without literals that look for secret names only (so the name test covers them). */

@@ -9,9 +9,13 @@ import { memoized } from './memo.ts'
 import { isPlaceholder } from './placeholder.ts'
 import { redactByteString } from './redact-bytes.ts'
 import { type RedactContext, replacementFor } from './redact-context.ts'
+import { normalizeName } from './secret-names.ts'
 import { redactUrl } from './url-secrets.ts'
 
 const URL_HEADERS = new Set(['location', 'content-location', 'referer', 'origin', 'link', 'refresh'])
+
+/** The URL-valued header names, normalized (for a name scan that rules them out, see `plainHeader`). */
+export const URL_HEADER_TERMS: readonly string[] = [...URL_HEADERS].map(normalizeName)
 
 const AUTH_SCHEMES = new Set([
   'basic',
@@ -46,6 +50,8 @@ export function redactHeaderList(headers: HeaderList, ctx: RedactContext): Heade
  * @example memoizedHeaderValue('Authorization', 'Bearer abc', ctx) // 'Bearer [redacted:…]'
  */
 export function memoizedHeaderValue(name: string, value: string, ctx: RedactContext): string {
+  // Most headers (Accept, Content-Type, a request id…) hold nothing: no lookup for them.
+  if (ctx.plainHeader?.(name, value)) return value
   return memoized(ctx, 'header', name, value, () => redactHeaderValue(name, value, ctx))
 }
 

@@ -22,6 +22,11 @@ export interface RedactContext {
    * Undefined: always run them.
    */
   readonly quiet?: ((text: string) => boolean) | undefined
+  /**
+   * True when redacting the header would change nothing: its name can be neither a secret header's nor
+   * a URL header's, and its value is quiet. Undefined: always redact.
+   */
+  readonly plainHeader?: ((name: string, value: string) => boolean) | undefined
   /** Called with the rule and the secret (a latin1 byte string) each time a secret is replaced. */
   readonly found?: ((rule: string, secret: string, placeholder: string) => void) | undefined
 }

@@ -60,7 +60,8 @@ export function termScan(terms: ScanTerms): ((text: string) => boolean) | undefi
     folded: folded.table,
     foldedFound: folded.found,
   }
-  return (text) => (WIDE.test(text) ? scanWide(text, tables) : scanByteString(text, tables))
+  return (text) =>
+    text.length < SHORT_TEXT || WIDE.test(text) ? scanChars(text, tables) : scanByteString(text, tables)
 }
 
 interface Tables {
@@ -70,6 +71,8 @@ interface Tables {
   foldedFound: number
 }
 
+/** Shorter texts (a header value) are read a character at a time: copying them costs more than it saves. */
+const SHORT_TEXT = 64
 /** A character no byte string holds (V8 answers this at once for a string it stores one byte a character). */
 const WIDE = /[^\x00-\xff]/
 /** Byte strings are scanned as bytes, copied into this a window at a time (a copy costs next to nothing). */
@@ -118,7 +121,7 @@ function scanBytes(
 }
 
 /** The scan of any text: a character above 255 breaks an exact term and is skipped by the normalized ones. */
-function scanWide(text: string, tables: Tables): boolean {
+function scanChars(text: string, tables: Tables): boolean {
   let a = 0
   let b = 0
   for (let i = 0; i < text.length; i++) {
