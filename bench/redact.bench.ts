@@ -4,8 +4,8 @@
  * recorder captures is at least parsed once by the service, so that is the natural unit).
  *
  * Targets (ratios to `JSON.parse` of the 1 KB body, the baseline):
- * - redacting a clean 1 KB JSON body ≤ 6× a parse (one JSON-shaped scan for secret keys, one literal scan
- *   that lets most of the ~25 text rules skip, the `name = value` rule);
+ * - redacting a clean 1 KB JSON body ≤ 6× a parse (one pass over its bytes finds no rule literal and no
+ *   secret name, so no rule runs: see `src/record/redact/term-scan.ts`);
  * - redacting a 1 KB JSON body holding 3 secrets ≤ 20× (each secret costs an HMAC, and a body that changed
  *   is scanned once more, which is what makes redacting twice change nothing);
  * - redacting a 10-header list (an Authorization header and a two-cookie Cookie among them) ≤ 10×;
