@@ -405,6 +405,27 @@ describe('redactor: the clean-text fast path', () => {
     expect(termScan({ exact: [], normalized: [] })!('anything')).toBe(false)
   })
 
+  it('termScan: finds a term split across the 64 KiB windows a long text is read in, and none in clean filler', () => {
+    const scan = termScan({ exact: ['eyJ', '_live_'], normalized: ['password'] })!
+    const filler = (length: number) => '{"a":1} '.repeat(Math.ceil(length / 8)).slice(0, length)
+    const window = 64 * 1024
+    expect(scan(filler(3 * window))).toBe(false)
+    for (const [before, after] of [
+      ['e', 'yJ'],
+      ['ey', 'J'],
+      ['sk_li', 've_'],
+      ['"Pass-', '-Word"'],
+      ['pass', 'word'],
+    ]) {
+      for (const at of [window, 2 * window]) {
+        const text = filler(at - before!.length) + before + after + filler(window)
+        expect(scan(text), `${before}|${after} at ${at}`).toBe(true)
+      }
+    }
+    // A term broken by the window edge's neighbourhood is not invented: "pas" + filler + "sword".
+    expect(scan(`${filler(window - 3)}pas${filler(64)}sword`)).toBe(false)
+  })
+
   it('termScan: too many terms for dense tables gives no scan (the redactor then takes its full path)', () => {
     const many = Array.from({ length: 1000 }, (_, i) => `term${i.toString(36)}xyzw`)
     expect(termScan({ exact: many, normalized: [] })).toBeUndefined()

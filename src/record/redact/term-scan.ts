@@ -38,7 +38,11 @@ export interface ScanTerms {
 export function termScan(terms: ScanTerms): ((text: string) => boolean) | undefined {
   const exact = terms.exact.filter((term) => term !== '' && ![...term].some((ch) => ch.charCodeAt(0) > 255))
   for (const term of terms.normalized) {
-    if (!/^[a-z0-9]+$/.test(term)) throw new Error(`termScan: normalized term ${JSON.stringify(term)}`)
+    if (!/^[a-z0-9]+$/.test(term)) {
+      throw new Error(
+        `Failed to build a term scan: normalized term ${JSON.stringify(term)} holds more than a-z and 0-9.`,
+      )
+    }
   }
   if (exact.length === 0 && terms.normalized.length === 0) return () => false
   const raw = automaton(
@@ -77,7 +81,7 @@ const SHORT_TEXT = 64
 const WIDE = /[^\x00-\xff]/
 /** Byte strings are scanned as bytes, copied into this a window at a time (a copy costs next to nothing). */
 const WINDOW_BYTES = 64 * 1024
-const window = Buffer.allocUnsafe(WINDOW_BYTES)
+const windowBytes = Buffer.allocUnsafe(WINDOW_BYTES)
 /** The two automata's states, carried from one window to the next. */
 const states = new Int32Array(2)
 
@@ -90,7 +94,7 @@ function scanByteString(text: string, tables: Tables): boolean {
   states[1] = 0
   for (let start = 0; start < text.length; start += WINDOW_BYTES) {
     const piece = text.length <= WINDOW_BYTES ? text : text.slice(start, start + WINDOW_BYTES)
-    scanBytes(window, window.write(piece, 0, 'latin1'), tables.raw, tables.folded, states)
+    scanBytes(windowBytes, windowBytes.write(piece, 0, 'latin1'), tables.raw, tables.folded, states)
     if (states[0] === tables.rawFound || states[1] === tables.foldedFound) return true
   }
   return false
