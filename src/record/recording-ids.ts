@@ -13,7 +13,7 @@ const REQUEST_ID_HEADER = 'x-request-id'
 
 /**
  * Hands out one id per recording.
- * @example const ids = createRecordingIds('api'); ids.next(headers) // 'req-42' or 'api-m3k2…-0001x7q2'
+ * @example const ids = createRecordingIds('api'); ids.next(headers) // 'req-42' or 'api-m3k2…-0001x7q2k9'
  */
 export interface RecordingIds {
   /** The id of the recording of a request with these headers. */
@@ -22,12 +22,19 @@ export interface RecordingIds {
 
 /**
  * Creates the id source of one recorder or proxy. Ids have the shape
- * `<service>-<arrival time, base36>-<sequence><random>`: the random tail keeps ids apart across processes.
+ * `<service>-<arrival time, base36>-<sequence><tail>`: the tail, drawn once per id source, keeps ids
+ * apart across processes; the sequence keeps them apart within one.
  * @example createRecordingIds('api').next([['X-Request-Id', 'req-42']]) // 'req-42'
  */
 export function createRecordingIds(service: string): RecordingIds {
   const used = new Set<string>()
   let sequence = 0
+  const tail = Math.floor(realSources.random() * 36 ** 6)
+    .toString(36)
+    .padStart(6, '0')
+  // Formatting the time costs more than the rest of an id: once per millisecond is enough.
+  let lastMs = Number.NaN
+  let lastMs36 = ''
   return {
     next(requestHeaders) {
       sequence++
@@ -40,10 +47,12 @@ export function createRecordingIds(service: string): RecordingIds {
         used.add(header)
         return header
       }
-      const tail = Math.floor(realSources.random() * 36 ** 4)
-        .toString(36)
-        .padStart(4, '0')
-      return `${service}-${realSources.now().toString(36)}-${sequence.toString(36).padStart(4, '0')}${tail}`
+      const now = realSources.now()
+      if (now !== lastMs) {
+        lastMs = now
+        lastMs36 = now.toString(36)
+      }
+      return `${service}-${lastMs36}-${sequence.toString(36).padStart(4, '0')}${tail}`
     },
   }
 }

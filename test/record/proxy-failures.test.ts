@@ -266,8 +266,8 @@ describe('record: the recording proxy when things break, and how it chooses, nam
       await fetchText(proxied.url, { headers: { 'x-request-id': id } })
     const recordings = await proxied.settle(3)
     expect(recordings[0]!.id).toBe('same')
-    expect(recordings[1]!.id).toMatch(/^svc-[0-9a-z]+-0002[0-9a-z]{4}$/)
-    expect(recordings[2]!.id).toMatch(/^svc-[0-9a-z]+-0003[0-9a-z]{4}$/)
+    expect(recordings[1]!.id).toMatch(/^svc-[0-9a-z]+-0002[0-9a-z]{6}$/)
+    expect(recordings[2]!.id).toMatch(/^svc-[0-9a-z]+-0003[0-9a-z]{6}$/)
   })
 
   it('createRecordingProxy: rejects a target with a path, naming what to pass instead', () => {

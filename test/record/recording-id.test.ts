@@ -12,7 +12,7 @@ describe('record: recording ids', () => {
     for (const id of ['checkout-42', 'checkout-42', '../../etc/passwd', undefined]) await send(id)
     const ids = (await fixture.settle(4)).map((recording) => recording.id)
     expect(ids[0]).toBe('checkout-42')
-    for (const generated of ids.slice(1)) expect(generated).toMatch(/^shop-[0-9a-z]+-[0-9a-z]{8}$/)
+    for (const generated of ids.slice(1)) expect(generated).toMatch(/^shop-[0-9a-z]+-[0-9a-z]{10}$/)
     expect(new Set(ids).size).toBe(4)
   })
 })
