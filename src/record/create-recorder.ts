@@ -3,7 +3,8 @@
  * read to the inbound request that caused it, and hands over one redacted Recording per request.
  */
 import { ParallaxError } from '../recording/errors.ts'
-import type { Recording, RecordingMeta } from '../recording/types.ts'
+import { metaFromParts } from '../recording/recording-parts.ts'
+import type { Recording } from '../recording/types.ts'
 import { installFetchScope } from './fetch-scope.ts'
 import { installHttpClientCapture } from './http-client-capture.ts'
 import { installInboundChannel } from './inbound-channel.ts'
@@ -109,7 +110,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
     },
     unattributed: () => books.unattributed(),
   })
-  const meta = recordingMeta(options)
+  const meta = metaFromParts(options)
   const ids = createRecordingIds(options.service)
   /** Captures that sampling left out, kept only if they end in a server error. */
   const onlyIfError = new WeakSet<Capture>()
@@ -171,14 +172,15 @@ export function createRecorder(options: RecorderOptions): Recorder {
       books.skipped('sampled-out', true)
       return
     }
+    // Keys in sorted order, here and in every part of a recording: the writer then serializes it natively.
     hand({
       id: ids.next(inbound.request.headers),
-      recordedAt: capture.recordedAt,
-      meta: { ...meta },
       inbound,
-      outbound: capture.outbound.map((call) => call.snapshot('unfinished: the inbound response ended first')),
+      meta: { ...meta },
       // Not copied: a finished capture records no more reads.
       nondeterminism: capture.nondeterminism,
+      outbound: capture.outbound.map((call) => call.snapshot('unfinished: the inbound response ended first')),
+      recordedAt: capture.recordedAt,
     })
   }
 
@@ -272,12 +274,4 @@ function validate(options: RecorderOptions, maxBodyBytes: number): void {
       },
     )
   }
-}
-
-function recordingMeta(options: RecorderOptions): RecordingMeta {
-  const meta: RecordingMeta = { service: options.service, environment: options.environment }
-  if (options.version !== undefined) meta.version = options.version
-  if (options.configFingerprint !== undefined) meta.configFingerprint = options.configFingerprint
-  if (options.pipeline !== undefined) meta.pipeline = options.pipeline
-  return meta
 }

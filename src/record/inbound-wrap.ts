@@ -4,7 +4,8 @@
  */
 import type { EventEmitter } from 'node:events'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { Exchange, HeaderList, Nondeterminism, RecordedResponse } from '../recording/types.ts'
+import { exchangeFromParts } from '../recording/recording-parts.ts'
+import type { Exchange, HeaderList, Nondeterminism } from '../recording/types.ts'
 import { type ByteCollector, createByteCollector, roundMs } from './byte-collector.ts'
 import {
   headerListFromBlock,
@@ -185,23 +186,26 @@ class InboundCapture implements Capture, HttpMessageObserver {
     const endedAt = realSources.monotonicMs()
     const res = this.#res
     const sentHeaders = responseHeaders(res)
-    const response: RecordedResponse = { status: res.statusCode, headers: sentHeaders }
-    if (res.statusMessage) response.statusText = res.statusMessage
     const body = this.#responseBody.body(headerValue(sentHeaders, 'content-encoding'))
-    if (body !== undefined) response.body = body
-    const chunks = this.#responseBody.chunks(this.#responseStartedAt ?? this.arrivedAtMs, body)
-    if (chunks !== undefined) response.chunks = chunks
-    if (incomplete !== undefined) response.incomplete = incomplete
     const requestHeaders = this.#requestHeaders
-    const inbound: Exchange = {
-      request: { method: this.#method, url: this.#url, headers: requestHeaders },
-      response,
+    return exchangeFromParts({
+      request: {
+        method: this.#method,
+        url: this.#url,
+        headers: requestHeaders,
+        body: this.#requestBody?.body(headerValue(requestHeaders, 'content-encoding')),
+      },
+      response: {
+        status: res.statusCode,
+        statusText: res.statusMessage,
+        headers: sentHeaders,
+        body,
+        chunks: this.#responseBody.chunks(this.#responseStartedAt ?? this.arrivedAtMs, body),
+        incomplete,
+      },
       startedAtMs: 0,
       durationMs: roundMs(endedAt - this.arrivedAtMs),
-    }
-    const received = this.#requestBody?.body(headerValue(requestHeaders, 'content-encoding'))
-    if (received !== undefined) inbound.request.body = received
-    return inbound
+    })
   }
 }
 

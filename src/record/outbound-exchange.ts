@@ -2,7 +2,8 @@
  * The recorder's model of one outbound call, fed by whichever client hook saw it (undici's dispatcher
  * or node:http's diagnostics channels) and turned into an {@link Exchange} when the recording is emitted.
  */
-import type { Exchange, HeaderList, RecordedResponse } from '../recording/types.ts'
+import { exchangeFromParts } from '../recording/recording-parts.ts'
+import type { Exchange, HeaderList } from '../recording/types.ts'
 import { type ByteCollector, createByteCollector, roundMs } from './byte-collector.ts'
 import { headerValue } from './header-list.ts'
 import { realSources } from './real-sources.ts'
@@ -99,26 +100,26 @@ class OutboundCall implements OutboundExchange {
     const response = this.#response
     const end = this.#endedAt ?? realSources.monotonicMs()
     const incomplete = this.#failure ?? (this.#endedAt === undefined ? reason : undefined)
-    const recordedResponse: RecordedResponse = {
-      status: response?.status ?? 0,
-      headers: response?.headers ?? [],
-    }
-    if (response?.statusText) recordedResponse.statusText = response.statusText
     const body = this.#responseBody.body(headerValue(response?.headers ?? [], 'content-encoding'))
-    if (body !== undefined) recordedResponse.body = body
-    const chunks = this.#responseBody.chunks(response?.at ?? startedAt, body)
-    if (chunks !== undefined) recordedResponse.chunks = chunks
-    if (incomplete !== undefined) recordedResponse.incomplete = incomplete
     const requestHeaders = this.#requestHeaders
-    const exchange: Exchange = {
-      request: { method: this.#method, url: this.#requestUrl, headers: requestHeaders },
-      response: recordedResponse,
+    return exchangeFromParts({
+      request: {
+        method: this.#method,
+        url: this.#requestUrl,
+        headers: requestHeaders,
+        body: this.#requestBody?.body(headerValue(requestHeaders, 'content-encoding')),
+      },
+      response: {
+        status: response?.status ?? 0,
+        statusText: response?.statusText,
+        headers: response?.headers ?? [],
+        body,
+        chunks: this.#responseBody.chunks(response?.at ?? startedAt, body),
+        incomplete,
+      },
       startedAtMs: roundMs(startedAt - this.#capture.arrivedAtMs),
       durationMs: roundMs(end - startedAt),
-    }
-    const sent = this.#requestBody?.body(headerValue(requestHeaders, 'content-encoding'))
-    if (sent !== undefined) exchange.request.body = sent
-    return exchange
+    })
   }
 }
 

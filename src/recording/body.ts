@@ -28,7 +28,7 @@ export function bodyFromText(text: string, size = Buffer.byteLength(text, 'utf8'
   // A lone surrogate is encoded as U+FFFD, and a leading BOM is dropped when the bytes are decoded:
   // then the text read back is not `text`, so take the long way.
   if (text.charCodeAt(0) === BOM || !text.isWellFormed()) return bodyFromBytes(Buffer.from(text, 'utf8'))
-  return { encoding: 'utf8', text, size, sha256: hash('sha256', text) }
+  return { encoding: 'utf8', sha256: hash('sha256', text), size, text }
 }
 
 /**
@@ -39,17 +39,18 @@ export function bodyFromText(text: string, size = Buffer.byteLength(text, 'utf8'
 export function keptBody(kept: Uint8Array, size: number, sha256: string, truncated: boolean): Body {
   const view = Buffer.isBuffer(kept) ? kept : Buffer.from(kept.buffer, kept.byteOffset, kept.byteLength)
   const marker = truncated ? ({ truncated: true } as const) : {}
+  // Keys in sorted order: a recording built so is serialized natively (see sortedJson).
   if (isUtf8(view)) {
     const text = view.toString('utf8')
     return {
       encoding: 'utf8',
-      text: text.charCodeAt(0) === BOM ? text.slice(1) : text,
-      size,
       sha256,
+      size,
+      text: text.charCodeAt(0) === BOM ? text.slice(1) : text,
       ...marker,
     }
   }
-  return { encoding: 'base64', data: view.toString('base64'), size, sha256, ...marker }
+  return { data: view.toString('base64'), encoding: 'base64', sha256, size, ...marker }
 }
 
 /** The bytes a recorded Body holds (only the kept part when it was truncated). */

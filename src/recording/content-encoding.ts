@@ -75,19 +75,20 @@ export function recordedBody(
       true,
     )
   }
+  // Keys in sorted order (see keptBody).
   const unreadable = (): Body => ({
-    encoding: 'utf8',
-    text: '',
-    size: options.wireTruncated?.size ?? wire.byteLength,
-    sha256: options.wireTruncated?.sha256 ?? hash('sha256', wire),
-    truncated: true,
     contentEncoding: coding,
+    encoding: 'utf8',
+    sha256: options.wireTruncated?.sha256 ?? hash('sha256', wire),
+    size: options.wireTruncated?.size ?? wire.byteLength,
+    text: '',
+    truncated: true,
   })
   if (options.wireTruncated) return unreadable()
   try {
     const decoded = CODECS[coding]?.decode(wire, Number.isFinite(maxBytes) ? maxBytes + 1 : 2 ** 31 - 1)
     if (decoded === undefined || decoded.byteLength > maxBytes) return unreadable()
-    return { ...bodyFromBytes(decoded), contentEncoding: coding }
+    return { contentEncoding: coding, ...bodyFromBytes(decoded) }
   } catch {
     return unreadable()
   }

@@ -17,6 +17,8 @@ export interface NotJsonProblem {
  * @example sortedJson({ b: 1, a: [true] }, 10) // { text: '{"a":[true],"b":1}' }
  */
 export function sortedJson(value: unknown, maxDepth: number): { text: string } | NotJsonProblem {
+  // Data built in sorted key order (what the recorder builds) is written natively, twice as fast.
+  if (inSortedOrder(value, maxDepth)) return { text: JSON.stringify(value) }
   const steps: PathStep[] = []
   const problem = (depth: number, what: string): NotJsonProblem => ({
     path: formatPath(steps.slice(0, depth)),
@@ -60,6 +62,54 @@ export function sortedJson(value: unknown, maxDepth: number): { text: string } |
   }
   const text = write(value, 0)
   return typeof text === 'string' ? { text } : text
+}
+
+/**
+ * Whether `JSON.stringify(value)` writes exactly what the sorted writer would: plain data within
+ * `maxDepth` levels whose every object already has its keys in sorted order, with nothing JSON would
+ * change or the writer would refuse (no hole, no undefined in an array, no `toJSON`, no class instance).
+ * @example inSortedOrder({ a: 1, b: [true] }, 10) // true; inSortedOrder({ b: 1, a: 2 }, 10) // false
+ */
+export function inSortedOrder(value: unknown, maxDepth: number): boolean {
+  // A toJSON on Object.prototype would be called by JSON.stringify and ignored by the writer.
+  return (Object.prototype as { toJSON?: unknown }).toJSON === undefined && sortedFrom(value, 0, maxDepth)
+}
+
+function sortedFrom(item: unknown, depth: number, maxDepth: number): boolean {
+  switch (typeof item) {
+    case 'string':
+    case 'boolean':
+      return true
+    case 'number':
+      return Number.isFinite(item)
+    case 'object':
+      break
+    default:
+      return false
+  }
+  if (item === null) return true
+  if (depth >= maxDepth) return false
+  if (Array.isArray(item)) {
+    if ((item as { toJSON?: unknown }).toJSON !== undefined) return false
+    for (let i = 0; i < item.length; i++) {
+      // A hole reads as undefined too.
+      const element: unknown = item[i]
+      if (element === undefined || !sortedFrom(element, depth + 1, maxDepth)) return false
+    }
+    return true
+  }
+  const proto = Object.getPrototypeOf(item)
+  if (proto !== Object.prototype && proto !== null) return false
+  // for…in lists own keys as Object.keys does (inherited enumerable ones after them, which fail the
+  // check or are written by neither).
+  let previous: string | undefined
+  for (const key in item) {
+    if (previous !== undefined && !(previous < key)) return false
+    previous = key
+    const member = (item as Record<string, unknown>)[key]
+    if (member !== undefined && !sortedFrom(member, depth + 1, maxDepth)) return false
+  }
+  return true
 }
 
 /**

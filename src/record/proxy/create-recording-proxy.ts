@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Pool } from 'undici'
 import { ParallaxError } from '../../recording/errors.ts'
+import { metaFromParts } from '../../recording/recording-parts.ts'
 import type { Recording, RecordingMeta } from '../../recording/types.ts'
 import { DEFAULT_MAX_BODY_BYTES } from '../create-recorder.ts'
 import { createRecorderBooks, type RecorderStats } from '../recorder-books.ts'
@@ -282,14 +283,11 @@ function validate(options: RecordingProxyOptions) {
 }
 
 function recordingMeta(options: RecordingProxyOptions, targetHost: string): RecordingMeta {
-  const meta: RecordingMeta = {
+  return metaFromParts({
+    ...options,
     service: options.service ?? targetHost,
     environment: options.environment ?? 'production',
-  }
-  if (options.version !== undefined) meta.version = options.version
-  if (options.configFingerprint !== undefined) meta.configFingerprint = options.configFingerprint
-  if (options.pipeline !== undefined) meta.pipeline = options.pipeline
-  return meta
+  })
 }
 
 function requestLine(req: IncomingMessage): string {

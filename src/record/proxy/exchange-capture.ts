@@ -3,7 +3,8 @@
  * SHA-256 and chunk timeline over every byte) that turns into the inbound {@link Exchange} the client saw.
  */
 import type { ServerResponse } from 'node:http'
-import type { Exchange, HeaderList, RecordedResponse } from '../../recording/types.ts'
+import { exchangeFromParts } from '../../recording/recording-parts.ts'
+import type { Exchange, HeaderList } from '../../recording/types.ts'
 import { roundMs } from '../byte-collector.ts'
 import {
   headerListFromBlock,
@@ -76,22 +77,25 @@ export function startExchangeCapture(options: ExchangeCaptureOptions): ExchangeC
     exchange(res, incomplete) {
       const endedAt = realSources.monotonicMs()
       const headers = res.headersSent ? sentHeaders(res) : []
-      const response: RecordedResponse = { status: res.headersSent ? res.statusCode : 0, headers }
-      if (res.headersSent && res.statusMessage) response.statusText = res.statusMessage
       const body = responseBody?.body(headerValue(headers, 'content-encoding'))
-      if (body !== undefined) response.body = body
-      const chunks = responseBody?.chunks(responseStartedAt ?? arrivedAtMs, body)
-      if (chunks !== undefined) response.chunks = chunks
-      if (incomplete !== undefined) response.incomplete = incomplete
-      const exchange: Exchange = {
-        request: { method: options.method, url: options.url, headers: options.requestHeaders },
-        response,
+      return exchangeFromParts({
+        request: {
+          method: options.method,
+          url: options.url,
+          headers: options.requestHeaders,
+          body: requestBody?.body(headerValue(options.requestHeaders, 'content-encoding')),
+        },
+        response: {
+          status: res.headersSent ? res.statusCode : 0,
+          statusText: res.headersSent ? res.statusMessage : undefined,
+          headers,
+          body,
+          chunks: responseBody?.chunks(responseStartedAt ?? arrivedAtMs, body),
+          incomplete,
+        },
         startedAtMs: 0,
         durationMs: roundMs(endedAt - arrivedAtMs),
-      }
-      const sent = requestBody?.body(headerValue(options.requestHeaders, 'content-encoding'))
-      if (sent !== undefined) exchange.request.body = sent
-      return exchange
+      })
     },
   }
 }

@@ -50,14 +50,15 @@ export function createRecordingHandOver(options: RecordingHandOverOptions): Reco
         books.skipped('sampled-out', true)
         return
       }
+      // Keys in sorted order, so the writer serializes it natively (see exchangeFromParts).
       recording = {
         id: ids.next(inbound.request.headers),
-        recordedAt: capture.recordedAt(),
-        meta: { ...options.meta },
         inbound,
+        meta: { ...options.meta },
+        nondeterminism: { clock: [], random: [], uuids: [] },
         // The proxy sees only the service's front door, not the calls the service makes behind it.
         outbound: [],
-        nondeterminism: { clock: [], random: [], uuids: [] },
+        recordedAt: capture.recordedAt(),
       }
     } catch (error) {
       books.dropped('captureFailed')

@@ -3,7 +3,7 @@
  * `sha256` are recomputed, and the chunk timeline is moved through the edits so its sizes still add up.
  */
 import { isUtf8 } from 'node:buffer'
-import { bodyBytes, bodyFromBytes } from '../../recording/body.ts'
+import { bodyBytes, bodyFromBytes, keptBody } from '../../recording/body.ts'
 import type { Body, Chunk } from '../../recording/types.ts'
 import { type ByteStringRedaction, redactByteString } from './redact-bytes.ts'
 import type { RedactContext } from './redact-context.ts'
@@ -44,15 +44,13 @@ export function redactBody(
   })
   if (result.passes.length === 0) return undefined
   const redacted = Buffer.from(result.text, 'latin1')
-  const rebuilt: Body = bodyFromBytes(redacted)
-  if (body.truncated) {
-    // Size and digest go on describing the whole body as it crossed the wire (the kept bytes are only its
-    // beginning): a digest of more than maxBodyBytes reveals nothing of a secret inside it.
-    rebuilt.size = body.size
-    rebuilt.sha256 = body.sha256
-    rebuilt.truncated = true
+  // Size and digest of a truncated body go on describing the whole body as it crossed the wire (the kept
+  // bytes are only its beginning): a digest of more than maxBodyBytes reveals nothing of a secret inside
+  // it. Keys in sorted order (see keptBody).
+  const rebuilt: Body = {
+    ...(body.contentEncoding !== undefined && { contentEncoding: body.contentEncoding }),
+    ...(body.truncated ? keptBody(redacted, body.size, body.sha256, true) : bodyFromBytes(redacted)),
   }
-  if (body.contentEncoding !== undefined) rebuilt.contentEncoding = body.contentEncoding
   return { body: rebuilt, passes: result.passes }
 }
 
