@@ -2,6 +2,7 @@
  * The in-process recorder: wraps a node:http handler, ties every outbound call and nondeterministic
  * read to the inbound request that caused it, and hands over one redacted Recording per request.
  */
+import { AsyncResource } from 'node:async_hooks'
 import { ParallaxError } from '../recording/errors.ts'
 import { metaFromParts } from '../recording/recording-parts.ts'
 import type { Recording } from '../recording/types.ts'
@@ -60,8 +61,10 @@ export interface RecorderOptions extends SelectionOptions {
   /** Rules of the default redactor beyond `redactHeaders` (query parameters, body keys, text patterns). */
   redaction?: Omit<RedactionOptions, 'key'>
   /**
-   * Receives each finished recording, once, outside the request's context. Return `false` when it was
-   * refused (a full queue): it is counted as dropped. A throw is caught and counted too.
+   * Receives each finished recording, once, outside every request's context (in the context the
+   * recorder was created in: none of the request's AsyncLocalStorage stores, the app's included, is set).
+   * Return `false` when it was refused (a full queue): it is counted as dropped. A throw is caught and
+   * counted too.
    */
   onRecording: (recording: Recording) => unknown
   /**
@@ -116,6 +119,11 @@ export function createRecorder(options: RecorderOptions): Recorder {
   const onlyIfError = new WeakSet<Capture>()
 
   const redact = options.redact ?? defaultRedaction(options)
+  // Recordings are handed over outside every request's context, in the context the recorder was created
+  // in: bound once, where storage.exit would build a new context for each recording.
+  const handOver = runtime.storage.exit(() =>
+    AsyncResource.bind((recording: Recording) => options.onRecording(recording)),
+  )
   const hand = (captured: Recording) => {
     let recording = captured
     if (redact !== false) {
@@ -142,7 +150,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
     let accepted: unknown
     try {
       // Outside the request's context: whatever onRecording starts belongs to no recording.
-      accepted = runtime.storage.exit(options.onRecording, recording)
+      accepted = handOver(recording)
     } catch (error) {
       books.dropped('sinkFailed', recording.id)
       runtime.report(

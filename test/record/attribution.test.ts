@@ -3,11 +3,13 @@
  * undici Pool, a keep-alive http.Agent, a timer and an event emitter; every outbound call lands in the
  * recording of the request that made it, and calls made outside any request are counted, never guessed.
  */
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { EventEmitter } from 'node:events'
 import { Agent as HttpAgent, get as httpGet } from 'node:http'
 import { Pool } from 'undici'
 import { describe, expect, it } from 'vitest'
-import { readAll, recorderFixture, startLoopback } from './loopback.ts'
+import type { Recording } from '../../src/recording/types.ts'
+import { readAll, recorderFixture, sendJson, startLoopback } from './loopback.ts'
 
 const REQUESTS = Number(process.env.N ?? 1000)
 
@@ -104,4 +106,30 @@ describe('record: attribution', () => {
     await pool.close()
     agent.destroy()
   }, 60_000)
+
+  it('createRecorder: onRecording runs outside every request context; a call it makes lands in no recording', async () => {
+    await using collector = await startLoopback((_req, res) => res.end('stored'))
+    const appContext = new AsyncLocalStorage<string>()
+    const seen: Array<string | undefined> = []
+    const recordings: Recording[] = []
+    using fixture = recorderFixture({
+      onRecording: (recording) => {
+        recordings.push(recording)
+        seen.push(appContext.getStore())
+        // A sink that ships recordings over HTTP: its own calls belong to no request.
+        void fetch(collector.url).then((r) => r.arrayBuffer())
+      },
+    })
+    await using app = await startLoopback(
+      fixture.recorder.wrap((_req, res) =>
+        appContext.run('request-scope', () => sendJson(res, 200, { ok: 1 })),
+      ),
+    )
+    for (let i = 0; i < 3; i++) await fetch(app.url).then((r) => r.arrayBuffer())
+    await expect.poll(() => recordings.length).toBe(3)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(seen).toEqual([undefined, undefined, undefined])
+    expect(recordings.map((recording) => recording.outbound.length)).toEqual([0, 0, 0])
+    expect(fixture.errors).toEqual([])
+  })
 })
