@@ -4,7 +4,15 @@
  * recording built so is serialized natively rather than key by key (see `sortedJson`), which is most of
  * a segment writer's cost.
  */
-import type { Body, Chunk, Exchange, HeaderList, RecordingMeta } from './types.ts'
+import type {
+  Body,
+  Chunk,
+  Exchange,
+  HeaderList,
+  RecordedRequest,
+  RecordedResponse,
+  RecordingMeta,
+} from './types.ts'
 
 /**
  * What a capture collected; an undefined part (or an empty status text) is left out of the exchange.
@@ -29,25 +37,21 @@ export interface ExchangeParts {
  * @example exchangeFromParts({ request: { method: 'GET', url: 'http://a.test/', headers: [] }, response: { status: 204, headers: [] }, startedAtMs: 0, durationMs: 1 })
  */
 export function exchangeFromParts(parts: ExchangeParts): Exchange {
-  const { request, response } = parts
-  return {
-    durationMs: parts.durationMs,
-    request: {
-      ...(request.body !== undefined && { body: request.body }),
-      headers: request.headers,
-      method: request.method,
-      url: request.url,
-    },
-    response: {
-      ...(response.body !== undefined && { body: response.body }),
-      ...(response.chunks !== undefined && { chunks: response.chunks }),
-      headers: response.headers,
-      ...(response.incomplete !== undefined && { incomplete: response.incomplete }),
-      status: response.status,
-      ...(response.statusText ? { statusText: response.statusText } : {}),
-    },
-    startedAtMs: parts.startedAtMs,
-  }
+  const { request: sent, response: received } = parts
+  // Assigned one by one in key order: conditional spreads cost ten times as much, per exchange.
+  const request = {} as RecordedRequest
+  if (sent.body !== undefined) request.body = sent.body
+  request.headers = sent.headers
+  request.method = sent.method
+  request.url = sent.url
+  const response = {} as RecordedResponse
+  if (received.body !== undefined) response.body = received.body
+  if (received.chunks !== undefined) response.chunks = received.chunks
+  response.headers = received.headers
+  if (received.incomplete !== undefined) response.incomplete = received.incomplete
+  response.status = received.status
+  if (received.statusText) response.statusText = received.statusText
+  return { durationMs: parts.durationMs, request, response, startedAtMs: parts.startedAtMs }
 }
 
 /**
