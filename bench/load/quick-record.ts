@@ -15,6 +15,8 @@
  * `probe:<kind>` (`./probe-service.ts`) do one piece of a recorder's work each (an AsyncLocalStorage
  * context, a `finish` listener, a wrapped `res.end`, allocations kept in a ring…) without the recorder.
  */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -78,6 +80,13 @@ const upstream = values.fetch
     })
   : undefined
 const servers: ChildServer[] = []
+/** The disk modes' segment folders, removed at the end. */
+const folders: string[] = []
+const temporaryFolder = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parallax-quick-record-'))
+  folders.push(dir)
+  return dir
+}
 try {
   for (const { label, mode, module, folder, bare, burnUs } of cases) {
     servers.push(
@@ -88,7 +97,7 @@ try {
           mode,
           bodyBytes: Number(values.body),
           upstream: upstream === undefined ? null : `${upstream.origin}/quote`,
-          dir: null,
+          dir: mode === 'disk' ? temporaryFolder() : null,
           redact: bare ? 'off' : 'default',
           burnUs,
           probe: label,
@@ -154,4 +163,5 @@ try {
 } finally {
   for (const server of servers) await server.close()
   await upstream?.close()
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true })
 }

@@ -30,8 +30,11 @@ export const createService: CreateService = (options) => {
 
   const ring: Recording[] = []
   let received = 0
-  const writer =
-    mode === 'disk' ? createSegmentWriter({ dir: String(options['dir']), service: 'bench' }) : undefined
+  const dir = options['dir']
+  if (mode === 'disk' && typeof dir !== 'string') {
+    throw new Error('Failed to start recorded-service: the disk mode needs `dir`, a folder for its segments.')
+  }
+  const writer = mode === 'disk' ? createSegmentWriter({ dir: dir as string, service: 'bench' }) : undefined
   const recorder = createRecorder({
     service: 'bench',
     environment: 'bench',
