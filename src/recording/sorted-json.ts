@@ -32,9 +32,10 @@ export function sortedJson(value: unknown, maxDepth: number): { text: string } |
     if (typeof item !== 'object') return problem(depth, `is a ${typeof item}`)
     if (depth >= maxDepth) return problem(depth, `nests deeper than ${maxDepth} levels`)
     if (Array.isArray(item)) {
-      // An array holding no object (header pairs, chunk lists, clock reads) has no key to sort:
-      // JSON.stringify writes it as this would, natively.
-      if (objectFree(item, depth, maxDepth)) return JSON.stringify(item)
+      // An array whose objects already have their keys in order (header pairs, chunk lists, clock reads
+      // hold none): JSON.stringify writes it as this would, natively. (An array inherits a toJSON put on
+      // Object.prototype, so the check refuses it then.)
+      if (sortedFrom(item, depth, maxDepth)) return JSON.stringify(item)
       let out = '['
       for (let i = 0; i < item.length; i++) {
         steps[depth] = i
@@ -108,33 +109,6 @@ function sortedFrom(item: unknown, depth: number, maxDepth: number): boolean {
     previous = key
     const member = (item as Record<string, unknown>)[key]
     if (member !== undefined && !sortedFrom(member, depth + 1, maxDepth)) return false
-  }
-  return true
-}
-
-/**
- * Whether the array at `depth` holds only strings, booleans, finite numbers, null and arrays of the
- * same within `maxDepth`, with no hole and nothing JSON.stringify would treat otherwise (a `toJSON`).
- */
-function objectFree(array: unknown[], depth: number, maxDepth: number): boolean {
-  if ((array as { toJSON?: unknown }).toJSON !== undefined) return false
-  for (let i = 0; i < array.length; i++) {
-    const item = array[i]
-    switch (typeof item) {
-      case 'string':
-      case 'boolean':
-        continue
-      case 'number':
-        if (Number.isFinite(item)) continue
-        return false
-      case 'object':
-        if (item === null) continue
-        if (Array.isArray(item) && depth + 1 < maxDepth && objectFree(item, depth + 1, maxDepth)) continue
-        return false
-      default:
-        // undefined (or a hole), a function, a symbol, a bigint: the writer names the problem.
-        return false
-    }
   }
   return true
 }

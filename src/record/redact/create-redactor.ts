@@ -23,7 +23,7 @@ import {
   type SecretNames,
   secretNameTerms,
 } from './secret-names.ts'
-import { termScan } from './term-scan.ts'
+import { termScan, WIDE } from './term-scan.ts'
 import { literalGate, type TextPattern, type TextRule, textPatternRule } from './text-rule.ts'
 import { memoizedUrl } from './url-secrets.ts'
 import { redactCanonicalValue } from './value-secrets.ts'
@@ -228,12 +228,10 @@ export function createRedactContext(options: RedactionOptions): RedactContext {
   return { key, names, rules, gate, quiet, plainHeader: plainHeaderTest(names, quiet) }
 }
 
-/** A character above 255: a header value holding one is redacted as its UTF-8 bytes, the long way. */
-const WIDE = /[^\x00-\xff]/
-
 /**
  * The fast path for ordinary headers: the name holds no secret header name nor URL header name (so it
- * is neither, whatever its spelling), and the value is quiet.
+ * is neither, whatever its spelling), and the value is quiet (a value with a character above 255 is
+ * redacted as its UTF-8 bytes, the long way).
  */
 function plainHeaderTest(
   names: SecretNames,

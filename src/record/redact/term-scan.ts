@@ -78,7 +78,7 @@ interface Tables {
 /** Shorter texts (a header value) are read a character at a time: copying them costs more than it saves. */
 const SHORT_TEXT = 64
 /** A character no byte string holds (V8 answers this at once for a string it stores one byte a character). */
-const WIDE = /[^\x00-\xff]/
+export const WIDE = /[^\x00-\xff]/
 /** Byte strings are scanned as bytes, copied into this a window at a time (a copy costs next to nothing). */
 const WINDOW_BYTES = 64 * 1024
 const windowBytes = Buffer.allocUnsafe(WINDOW_BYTES)
