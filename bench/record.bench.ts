@@ -385,6 +385,16 @@ function closedSuite(
         .map((c) => `+${formatMicros(figures(c).cpu.median - base.cpu.median)} (${c.name})`)
         .join(', '),
   ]
+  if (!smallCases) {
+    // What the targets leave the recorder per request, from this run's baseline: the CPU target bounds
+    // client + server; at saturation the server is the bottleneck, so throughput ≥ 0.85× bounds its CPU.
+    const memoryThroughput = 0.85
+    extra.push(
+      `what the targets leave the recorder: CPU ≤ 1.30× → ≤ +${formatMicros(base.cpu.median * 0.3)} per request; ` +
+        `throughput ≥ ${memoryThroughput}× with the server saturated → server CPU ≤ ` +
+        `${formatMicros(base.server.median / memoryThroughput)} (+${formatMicros(base.server.median * (1 / memoryThroughput - 1))})`,
+    )
+  }
   if (smallCases) {
     const smallBase = smallCases.find((c) => c.config.mode === 'off')!
     const smallMemory = smallCases.find((c) => c.config.mode === 'memory')!

@@ -6,8 +6,9 @@
  *   npx parallax test
  */
 
-import { defineScenario } from 'parallax/scenario'
 import { localConfig, productionConfig } from '../examples/copilot/config.ts'
+// In a project of yours: import { defineScenario } from 'parallax/scenario'
+import { defineScenario } from '../src/scenario/index.ts'
 
 export const copilot = defineScenario({
   name: 'copilot',

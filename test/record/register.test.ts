@@ -7,6 +7,7 @@ import { once } from 'node:events'
 import { mkdtemp, readdir, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { bodyText } from '../../src/recording/body.ts'
 import { loadRecordings } from '../../src/recording/load-recordings.ts'
@@ -14,6 +15,7 @@ import { ROOT } from '../support/run-node.ts'
 import { startLoopback } from './loopback.ts'
 
 const SERVICE = resolve(ROOT, 'test/fixtures/registered-service.ts')
+const REGISTER = pathToFileURL(resolve(ROOT, 'src/record/register.ts')).href
 
 interface Started {
   child: ChildProcess
@@ -22,7 +24,9 @@ interface Started {
 }
 
 async function startService(env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'parallax/register', SERVICE], {
+  // The sources' entry (`parallax/register` resolves to the built dist/ of an installed package, see
+  // test/cli/installed-package.test.ts, which runs that form).
+  const child = spawn(process.execPath, ['--import', REGISTER, SERVICE], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -25,7 +25,8 @@ import {
 } from './protocol.ts'
 import type { IsolateReplayRequest } from './replay-in-isolate.ts'
 
-const ENTRY = new URL('./entry.ts', import.meta.url)
+// entry.ts beside this file in the sources, entry.js in a built package (dist/).
+const ENTRY = new URL(import.meta.url.endsWith('.ts') ? './entry.ts' : './entry.js', import.meta.url)
 /** Grace on top of the sum of stage timeouts before the watchdog declares the isolate hung. */
 const WATCHDOG_GRACE_MS = 5_000
 const READY_TIMEOUT_MS = 30_000
