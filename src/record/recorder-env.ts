@@ -38,13 +38,21 @@ export function recorderOptionsFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd
   }
   if (env.PARALLAX_VERSION) options.version = env.PARALLAX_VERSION
   if (env.PARALLAX_SAMPLE !== undefined) {
-    options.sample = number(env, 'PARALLAX_SAMPLE', 'a fraction from 0 to 1, e.g. 0.05')
+    options.sample = decimal(env, 'PARALLAX_SAMPLE', {
+      what: 'a fraction from 0 to 1',
+      example: '0.05',
+      max: 1,
+    })
   }
   if (env.PARALLAX_INCLUDE) options.include = list(env.PARALLAX_INCLUDE)
   if (env.PARALLAX_EXCLUDE) options.exclude = list(env.PARALLAX_EXCLUDE)
   if (env.PARALLAX_RECORD_ERRORS !== undefined) options.recordErrors = flag(env, 'PARALLAX_RECORD_ERRORS')
   if (env.PARALLAX_MAX_BODY_BYTES !== undefined) {
-    options.maxBodyBytes = number(env, 'PARALLAX_MAX_BODY_BYTES', 'a byte count, e.g. 1048576')
+    options.maxBodyBytes = decimal(env, 'PARALLAX_MAX_BODY_BYTES', {
+      what: 'a whole number of bytes',
+      example: '1048576',
+      integer: true,
+    })
   }
   if (env.PARALLAX_REDACTION_KEY) options.redactionKey = env.PARALLAX_REDACTION_KEY
   if (env.PARALLAX_GZIP !== undefined) options.gzip = flag(env, 'PARALLAX_GZIP')
@@ -55,11 +63,28 @@ function usage(message: string, hint: string): ParallaxError {
   return new ParallaxError('PARALLAX_USAGE', `Failed to start recording: ${message}`, { hint })
 }
 
-function number(env: NodeJS.ProcessEnv, name: string, expected: string): number {
+/** Plain decimal notation only: `Number()` would also take `0x1`, `1e3`, `0b1` or `Infinity`. */
+const DECIMAL = /^(?:\d+(?:\.\d*)?|\.\d+)$/
+
+interface DecimalRule {
+  /** What the variable holds, e.g. `a fraction from 0 to 1`. */
+  what: string
+  /** A good value, shown as `NAME=value` in the hint. */
+  example: string
+  max?: number
+  integer?: boolean
+}
+
+/** A non-negative number in decimal notation; the hint shows the variable set as a shell would. */
+function decimal(env: NodeJS.ProcessEnv, name: string, rule: DecimalRule): number {
   const raw = env[name]?.trim() ?? ''
   const value = Number(raw)
-  if (raw === '' || !Number.isFinite(value)) {
-    throw usage(`${name} is ${JSON.stringify(raw)}, not a number.`, `Set ${name} to ${expected}.`)
+  const { max = Number.MAX_SAFE_INTEGER, integer = false } = rule
+  if (!DECIMAL.test(raw) || !(value <= max) || (integer && !Number.isInteger(value))) {
+    throw usage(
+      `${name} is ${JSON.stringify(env[name])}, not ${DECIMAL.test(raw) ? rule.what : 'a decimal number'}.`,
+      `Set ${name} to ${rule.what}, e.g. ${name}=${rule.example}.`,
+    )
   }
   return value
 }

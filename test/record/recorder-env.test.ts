@@ -64,4 +64,34 @@ describe('record: settings from the environment', () => {
     expect(usageError({ PARALLAX_OUT: 'o', PARALLAX_SAMPLE: 'half' }).message).toContain('PARALLAX_SAMPLE')
     expect(usageError({ PARALLAX_OUT: 'o', PARALLAX_GZIP: 'yes please' }).hint).toContain('true or false')
   })
+
+  it('recorderOptionsFromEnv: a number out of range is refused with a hint in variable terms, not API terms', () => {
+    expect(usageError({ PARALLAX_OUT: 'o', PARALLAX_SAMPLE: '2' })).toEqual({
+      message: 'Failed to start recording: PARALLAX_SAMPLE is "2", not a fraction from 0 to 1.',
+      hint: 'Set PARALLAX_SAMPLE to a fraction from 0 to 1, e.g. PARALLAX_SAMPLE=0.05.',
+    })
+    expect(usageError({ PARALLAX_OUT: 'o', PARALLAX_MAX_BODY_BYTES: '1.5' })).toEqual({
+      message: 'Failed to start recording: PARALLAX_MAX_BODY_BYTES is "1.5", not a whole number of bytes.',
+      hint: 'Set PARALLAX_MAX_BODY_BYTES to a whole number of bytes, e.g. PARALLAX_MAX_BODY_BYTES=1048576.',
+    })
+    expect(usageError({ PARALLAX_OUT: 'o', PARALLAX_MAX_BODY_BYTES: '-1' }).hint).toContain(
+      'PARALLAX_MAX_BODY_BYTES=1048576',
+    )
+  })
+
+  it('recorderOptionsFromEnv: numbers are decimal only (no 0x1, 1e0, Infinity)', () => {
+    for (const value of ['0x1', '0b1', '1e0', 'Infinity', ' ', '+1']) {
+      expect(usageError({ PARALLAX_OUT: 'o', PARALLAX_SAMPLE: value }).message, value).toBe(
+        `Failed to start recording: PARALLAX_SAMPLE is ${JSON.stringify(value)}, not a decimal number.`,
+      )
+    }
+    expect(usageError({ PARALLAX_OUT: 'o', PARALLAX_MAX_BODY_BYTES: '0x400' }).message).toContain(
+      'not a decimal number',
+    )
+    expect(recorderOptionsFromEnv({ PARALLAX_OUT: 'o', PARALLAX_SAMPLE: ' .5 ' }, tmpdir()).sample).toBe(0.5)
+    expect(recorderOptionsFromEnv({ PARALLAX_OUT: 'o', PARALLAX_SAMPLE: '1' }, tmpdir()).sample).toBe(1)
+    expect(
+      recorderOptionsFromEnv({ PARALLAX_OUT: 'o', PARALLAX_MAX_BODY_BYTES: '0' }, tmpdir()).maxBodyBytes,
+    ).toBe(0)
+  })
 })

@@ -5,6 +5,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander'
 import { createProxyRedaction, createRecordingProxy, createSegmentWriter } from '../../record/index.ts'
+import { redactionKeyWarning } from '../../record/redaction-key-warning.ts'
 import { ParallaxError } from '../../recording/errors.ts'
 
 interface ProxyFlags {
@@ -35,9 +36,14 @@ export function proxyCommand(): Command {
     .option('--include <glob>', "record only matching routes, e.g. '/api/**' (repeatable)", collect)
     .option('--exclude <glob>', "never record matching routes, e.g. '/health' (repeatable)", collect)
     .option('--no-record-errors', 'do not keep unsampled requests that end in a 5xx')
-    .option('--max-body-bytes <bytes>', 'bytes kept per body (default 1048576)', byteCount)
+    .option('--max-body-bytes <bytes>', 'bytes kept per body (default 1048576)', wholeNumber('1048576'))
     .option('--gzip', 'write .ndjson.gz segments')
-    .option('--grace <ms>', 'on SIGINT/SIGTERM, wait this long for exchanges in progress', byteCount, 5000)
+    .option(
+      '--grace <ms>',
+      'on SIGINT/SIGTERM, wait this long for exchanges in progress',
+      wholeNumber('5000'),
+      5000,
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  parallax proxy --listen 127.0.0.1:8080 --target http://127.0.0.1:3000 --out recordings/api\n  parallax proxy --listen :8080 --target http://api.internal:80 --out rec --sample 0.05 --exclude /health\n\nSecret headers, query parameters, body fields and tokens are redacted before anything is written\n(key: PARALLAX_REDACTION_KEY). Stop with Ctrl-C or SIGTERM; see docs/proxy.md.',
@@ -50,6 +56,8 @@ export function proxyCommand(): Command {
         ...(flags.gzip && { gzip: true }),
         onError: (error) => process.stderr.write(`[parallax] ${error.message}\n`),
       })
+      // Before any traffic: a bad folder found at the first batch would drop every recording, counted.
+      await writer.checkFolder({ setting: '--out' })
       const proxy = createRecordingProxy({
         target: flags.target,
         onRecording: (recording) => writer.enqueue(recording),
@@ -68,16 +76,10 @@ export function proxyCommand(): Command {
           redact: createProxyRedaction({ key: process.env.PARALLAX_REDACTION_KEY }),
         }),
       })
-      const address = await proxy.listen(port, host).catch((error: NodeJS.ErrnoException) => {
-        throw new ParallaxError(
-          'PARALLAX_USAGE',
-          `Failed to listen on ${flags.listen}: ${error.code ?? error.message}.`,
-          {
-            hint: 'Pick a free port (or one this user may bind), e.g. --listen 127.0.0.1:8080.',
-            cause: error,
-          },
-        )
-      })
+      // The proxy's own errors already say why (port in use, the target is the proxy itself) and what to do.
+      const address = await proxy.listen(port, host)
+      const warning = redactionKeyWarning(process.env)
+      if (warning !== undefined) process.stderr.write(warning)
       process.stderr.write(
         `[parallax] proxy listening on http://${address.address}:${address.port} → ${flags.target}, recording to ${flags.out}\n`,
       )
@@ -113,17 +115,24 @@ function listenAddress(listen: string): { host: string; port: number } {
   return { host: match[1] || '127.0.0.1', port }
 }
 
+/** Plain decimal notation only: `Number()` would also take `0x1`, `1e3` or `Infinity`. */
+const DECIMAL = /^(?:\d+(?:\.\d*)?|\.\d+)$/
+
 function fraction(value: string): number {
-  const number = Number(value)
-  if (value.trim() === '' || !(number >= 0 && number <= 1))
-    throw new InvalidArgumentError('a fraction from 0 to 1, e.g. 0.05')
+  const number = Number(value.trim())
+  if (!DECIMAL.test(value.trim()) || number > 1)
+    throw new InvalidArgumentError('a fraction from 0 to 1 in decimal, e.g. 0.05')
   return number
 }
 
-function byteCount(value: string): number {
-  const number = Number(value)
-  if (!Number.isInteger(number) || number < 0) throw new InvalidArgumentError('a non-negative integer')
-  return number
+/** A parser of whole numbers in decimal; `example` shows a good value in the error. */
+function wholeNumber(example: string): (value: string) => number {
+  return (value) => {
+    const number = Number(value.trim())
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(number))
+      throw new InvalidArgumentError(`a whole number in decimal, e.g. ${example}`)
+    return number
+  }
 }
 
 function collect(value: string, previous: string[] = []): string[] {

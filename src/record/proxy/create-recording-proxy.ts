@@ -13,6 +13,7 @@ import { createRecorderBooks, type RecorderStats } from '../recorder-books.ts'
 import { createRequestSelection, isReplayTraffic, type SelectionOptions } from '../request-selection.ts'
 import { type ExchangeCapture, startExchangeCapture } from './exchange-capture.ts'
 import { type ForwardContext, forwardExchange } from './forward-exchange.ts'
+import { listenError, selfTargetError, targetsItself } from './listen-checks.ts'
 import { type HostHeaderMode, headerPairs } from './proxy-headers.ts'
 import { defaultProxyRedaction } from './proxy-redaction.ts'
 import { createRecordingHandOver } from './recording-hand-over.ts'
@@ -41,8 +42,8 @@ export interface RecordingProxyOptions extends SelectionOptions {
   onError?: (error: unknown) => void
   /**
    * Turns each recording into what may be stored; runs before `onRecording`, and a recording whose
-   * redaction throws is dropped, never handed over unredacted. Default: {@link createProxyRedaction}()
-   * (authorization, cookie, set-cookie, x-api-key… replaced by keyed placeholders).
+   * redaction throws is dropped, never handed over unredacted. Default: {@link createProxyRedaction}(), the
+   * full redactor (secret headers, URL userinfo and query parameters, body fields, tokens found by pattern).
    */
   redact?: (recording: Recording) => Recording
   /** Bytes of each body kept in the recording; default `DEFAULT_MAX_BODY_BYTES` (1 MiB). */
@@ -90,7 +91,11 @@ export interface RecordingProxyStats extends RecorderStats {
  * @example await using proxy = createRecordingProxy(options); await proxy.listen(8080, '127.0.0.1')
  */
 export interface RecordingProxy extends AsyncDisposable {
-  /** Starts accepting clients; resolves with the bound address (port 0 picks a free one). */
+  /**
+   * Starts accepting clients; resolves with the bound address (port 0 picks a free one). Rejects with
+   * PARALLAX_USAGE when the port is taken or not this user's, or when the address is the target's own
+   * (the proxy would forward to itself).
+   */
   listen(port: number, host?: string): Promise<AddressInfo>
   stats(): RecordingProxyStats
   /** Stops accepting, lets exchanges in progress finish (each still recorded), then closes the pool. */
@@ -213,26 +218,20 @@ export function createRecordingProxy(options: RecordingProxyOptions): RecordingP
   let stopping: Promise<void> | undefined
 
   const proxy: RecordingProxy = {
-    listen(port, host) {
-      return new Promise((resolve, reject) => {
-        const failed = (error: Error) => {
-          reject(
-            new ParallaxError(
-              'PARALLAX_USAGE',
-              `Failed to listen on ${host ?? '::'}:${port}: ${error.message}.`,
-              {
-                hint: 'Pick a free port (0 picks one for you) and an address of this machine.',
-                cause: error,
-              },
-            ),
-          )
-        }
+    async listen(port, host) {
+      const bound = await new Promise<AddressInfo>((resolve, reject) => {
+        const failed = (error: Error) => reject(listenError(error, host, port))
         server.once('error', failed)
         server.listen(port, host, () => {
           server.off('error', failed)
           resolve(server.address() as AddressInfo)
         })
       })
+      if (await targetsItself(target, bound)) {
+        await new Promise((resolve) => server.close(resolve))
+        throw selfTargetError(target, bound)
+      }
+      return bound
     },
     stats: () => ({ ...books.stats(), ...counts }),
     close() {

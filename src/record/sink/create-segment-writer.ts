@@ -7,6 +7,7 @@
 import { SEGMENT_LIMITS } from '../../recording/segment-lines.ts'
 import type { Recording } from '../../recording/types.ts'
 import { realSources } from '../real-sources.ts'
+import { checkRecordingFolder } from './check-recording-folder.ts'
 import { estimateRecordingBytes } from './estimate-recording-bytes.ts'
 import { nodeWriterFileSystem } from './node-writer-file-system.ts'
 import { createRecordingQueue, type Queued } from './recording-queue.ts'
@@ -48,6 +49,12 @@ export interface SegmentWriter extends AsyncDisposable {
   stats(): SegmentWriterStats
   /** Resolves once every recording enqueued before the call is written or dropped. */
   flush(): Promise<void>
+  /**
+   * Checks now that `dir` is a folder (creating it) in which this process may create files; rejects with
+   * PARALLAX_WRITE_FAILED saying what is wrong, its hint naming `setting` (`--out`, `PARALLAX_OUT`). Call
+   * it before taking traffic: left alone, the writer finds a bad folder only at its first batch.
+   */
+  checkFolder(options?: { setting?: string }): Promise<void>
   /**
    * Writes everything pending, finalizes the active segment and the counters file, then resolves: the
    * recordings are durable. Idempotent. Gives up after `closeTimeoutMs` on a stalled disk, counting what is
@@ -369,6 +376,12 @@ export function createSegmentWriter(options: SegmentWriterOptions): SegmentWrite
       }
     },
     stats: books.snapshot,
+    checkFolder(check = {}) {
+      return checkRecordingFolder(o.dir, {
+        ...check,
+        fileSystem: options.fileSystem ?? nodeWriterFileSystem,
+      })
+    },
     flush() {
       if (settledSeq >= admitted) return Promise.resolve()
       const target = admitted

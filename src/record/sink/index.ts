@@ -4,6 +4,7 @@
  * import { createSegmentWriter } from './sink/index.ts'
  * const writer = createSegmentWriter({ dir: 'recordings', service: 'copilot' })
  */
+export { checkRecordingFolder, type RecordingFolderCheck } from './check-recording-folder.ts'
 export { createSegmentWriter, type SegmentWriter } from './create-segment-writer.ts'
 export { estimateRecordingBytes } from './estimate-recording-bytes.ts'
 export { nodeWriterFileSystem } from './node-writer-file-system.ts'

@@ -50,6 +50,10 @@ const DISK_HINTS: Record<string, string> = {
   EPERM: 'Make the folder writable by the user the service runs as; the writer retries at the next batch.',
   EROFS: 'Write recordings to a writable file system; the writer retries at the next batch.',
   EIO: 'Check the disk (dmesg, SMART): it reported an I/O error; the writer retries with a new segment at the next batch.',
+  EEXIST:
+    'The recordings folder is a file now (or another file took the name): move it away; the writer retries at the next batch.',
+  ENOTDIR:
+    'A part of the recordings folder’s path is a file now: move it away; the writer retries at the next batch.',
 }
 
 /**
