@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { createRedactor, DEFAULT_REDACTION_KEY, redactedPlaceholder } from '../../src/record/index.ts'
 import { createRedactContext } from '../../src/record/redact/create-redactor.ts'
 import { memoizedHeaderValue, redactHeaderValue } from '../../src/record/redact/header-secrets.ts'
+import { redactByteString } from '../../src/record/redact/redact-bytes.ts'
 import {
   createNameMatcher,
   DEFAULT_SECRET_BODY_KEYS,
@@ -472,6 +473,51 @@ describe('redactor: the clean-text fast path', () => {
     expect(ctx.plainHeader?.('Accept', 'application/json')).toBe(true)
     expect(ctx.plainHeader?.('X-Session', 'abc')).toBe(false)
     expect(ctx.plainHeader?.('Referer', 'https://h.test/')).toBe(false)
+  })
+
+  it('quiet: a text the one-pass test lets through is one the full redaction leaves unchanged, names split by escapes included', () => {
+    const ctx = createRedactContext({})
+    const full = { ...ctx, quiet: undefined }
+    // The reference is the full redaction: whatever it would change, the one-pass test must not call quiet.
+    const piece = fc.constantFrom(
+      'api',
+      '_key',
+      'key',
+      'ke',
+      'y',
+      'to',
+      'ken',
+      '%5F',
+      '%5f',
+      '%3D',
+      '%3F',
+      '%2F',
+      '%25',
+      '%',
+      '\\u0025',
+      '\\',
+      '=',
+      '?',
+      '&',
+      '/search',
+      'http://h/d',
+      'q',
+      'S3cretVal9',
+      '"',
+      ':',
+      ' ',
+      'é',
+    )
+    const text = fc.array(piece, { maxLength: 12 }).map((parts) => parts.join(''))
+    fc.assert(
+      fc.property(text, (t) => {
+        const bytes = Buffer.from(t, 'utf8').toString('latin1')
+        if (ctx.quiet?.(bytes)) expect(redactByteString(bytes, full, { textual: true }).text).toBe(bytes)
+      }),
+      { numRuns: 3000 },
+    )
+    expect(ctx.quiet?.('see /d?q=%2Fsearch%3Fapi_key%3DSECRET')).toBe(false)
+    expect(ctx.quiet?.('see /d?q=\\u002Fsearch\\u003Fapi_key')).toBe(false)
   })
 
   it('createRedactor: a body the fast path passes is returned unchanged, and secrets right beside it are still found', () => {

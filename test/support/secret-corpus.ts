@@ -660,6 +660,42 @@ const RECIPES: Recipe[] = [
     cutAt(0.4),
   ),
   body('truncated inside a PEM block', ['pem'], TEXT_TYPE, ([pem]) => `${pem}\n`, ALL, cutAt(300)),
+
+  // URLs percent-encoded into other URLs, in bodies: an upstream echoing the URL it was called with.
+  body('JSON echo of a URL holding an encoded URL', ['key', 'key'], JSON_TYPE, ([up, k]) =>
+    json({ url: `/data?api_key=${up}&q=${url(`/search?api_key=${k}&q=hello`)}`, items: [] }),
+  ),
+  body('JSON string that is an encoded URL', ['opaque'], JSON_TYPE, ([t]) =>
+    json({ next: url(`https://app.test/cb?access_token=${t}&x=1`) }),
+  ),
+  body('escaped JSON echo of an absolute URL', ['key'], JSON_TYPE, ([k]) =>
+    json({ url: `https://up.test/data?q=${url(`/search?apikey=${k}`)}` }).replaceAll('/', '\\/'),
+  ),
+  body(
+    'log line with a doubly encoded URL',
+    ['code'],
+    TEXT_TYPE,
+    ([c]) => `GET /login?next=${url(url(`/oauth/cb?code=${c}&state=1`))} 302\n`,
+  ),
+  body(
+    'HTML link with an encoded name (api%5Fkey)',
+    ['key'],
+    'text/html',
+    ([k]) => `<a href="/go?to=${url(`/search?api%5Fkey=${k}`)}">next</a>`,
+  ),
+  body(
+    'JSON encoded URL split across chunks',
+    ['opaque'],
+    JSON_TYPE,
+    ([t]) => json({ redirect: `/cb?next=${url(`/account?session_token=${t}`)}` }),
+    RESPONSE,
+    chunked(0.5),
+  ),
+  query(
+    'token inside a doubly encoded redirect',
+    ['opaque'],
+    ([t]) => `/login?next=${url(url(`https://app.test/cb?token=${t}&x=1`))}`,
+  ),
 ]
 
 function buildCorpus(): SecretCase[] {

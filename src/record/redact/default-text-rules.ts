@@ -4,8 +4,8 @@
  * ASCII patterns, so they also run over binary bodies; none of them matches a placeholder.
  */
 import { assignmentRule } from './assignment-rule.ts'
-import { regexRule, type SecretSpan, type TextRule } from './text-rule.ts'
-import { urlParams } from './url-params.ts'
+import { regexRule, type TextRule } from './text-rule.ts'
+import { urlQueryRule } from './url-query-rule.ts'
 
 const hasDigit = (value: string | undefined) => value !== undefined && /[0-9]/.test(value)
 
@@ -17,39 +17,6 @@ function isBasicCredential(value: string | undefined): boolean {
 
 /** The tags the HTML rule looks into, in the cases they are written in. */
 const HTML_TAGS = ['<input', '<INPUT', '<Input', '<meta', '<META', '<Meta']
-
-/** URLs inside text (JSON strings, HTML, logs, headers): values of secret-named query and fragment params. */
-const urlQueryRule: TextRule = {
-  name: 'url-query-secret',
-  find(text, names) {
-    const spans: SecretSpan[] = []
-    if (!text.includes('://')) return spans
-    const urls = /\b[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/[^ \t\r\n"'<>\\`{}|^]+/g
-    for (let m = urls.exec(text); m !== null; m = urls.exec(text)) {
-      const end = m.index + m[0].length
-      const hash = text.indexOf('#', m.index)
-      const fragment = hash !== -1 && hash < end ? hash : -1
-      const queryEnd = fragment === -1 ? end : fragment
-      const question = text.indexOf('?', m.index)
-      const ranges: Array<[number, number]> = []
-      if (question !== -1 && question < queryEnd) ranges.push([question + 1, queryEnd])
-      if (fragment !== -1) ranges.push([fragment + 1, end])
-      for (const [from, to] of ranges) {
-        for (const param of urlParams(text, from, to)) {
-          if (param.valueEnd > param.valueStart && names.query(param.name)) {
-            spans.push({
-              start: param.valueStart,
-              end: param.valueEnd,
-              rule: 'url-query-secret',
-              urlSafe: true,
-            })
-          }
-        }
-      }
-    }
-    return spans
-  },
-}
 
 /**
  * The default text rules, in the order their names are reported when two of them find the same secret.

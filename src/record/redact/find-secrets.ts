@@ -29,10 +29,24 @@ export function findSecretSpans(
   if (found.length === 0) return found
   const placeholders = placeholderSpans(text)
   const kept =
-    placeholders.length === 0
-      ? found
-      : found.filter((span) => !placeholders.some(([start, end]) => span.start < end && start < span.end))
+    placeholders.length === 0 ? found : found.filter((span) => !touchesPlaceholder(span, placeholders))
   return mergeSpans(kept)
+}
+
+/**
+ * Whether a span overlaps one of `placeholders` (sorted, apart): a binary search, since a text redacted
+ * before holds as many placeholders as the rules find spans.
+ */
+function touchesPlaceholder(span: SecretSpan, placeholders: ReadonlyArray<[number, number]>): boolean {
+  // The first placeholder ending after the span starts is the only one that can overlap it first.
+  let low = 0
+  let high = placeholders.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if (placeholders[middle]![1] <= span.start) low = middle + 1
+    else high = middle
+  }
+  return low < placeholders.length && placeholders[low]![0] < span.end
 }
 
 /** The part of a span before (or else after) a range that must not change. */

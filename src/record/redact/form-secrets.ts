@@ -1,11 +1,11 @@
 /**
  * `application/x-www-form-urlencoded` bodies (and query strings): secret-named fields get a
  * percent-encoded placeholder; every other value is decoded, redacted as text (JSON in a field, a token
- * in a comment…) and encoded again only when something in it changed.
+ * in a comment, a URL in a `next=` parameter…), and what changed in it is encoded again.
  */
 
 import type { InnerRedaction } from './json-secrets.ts'
-import { percentDecode, percentEncode } from './percent-codec.ts'
+import { percentDecode, reencodeChanged } from './percent-codec.ts'
 import { isPlaceholder } from './placeholder.ts'
 import { type RedactContext, replacementFor } from './redact-context.ts'
 import type { NameMatcher } from './secret-names.ts'
@@ -42,7 +42,7 @@ export function formSecretEdits(
     if (!raw.includes('%') && !raw.includes('+')) continue // plain values: the text rules see them as they are
     const redacted = inner(value)
     if (redacted !== undefined) {
-      edits.push({ start: param.valueStart, end: param.valueEnd, text: percentEncode(redacted, true) })
+      edits.push({ start: param.valueStart, end: param.valueEnd, text: reencodeChanged(raw, redacted, true) })
     }
   }
   return edits

@@ -1,8 +1,9 @@
 /**
  * The body pipeline, over a byte string (one char per byte, so positions are byte offsets and binary
  * bodies go through the same ASCII rules): first the structure the content type names (form fields,
- * multipart parts, or JSON-shaped text), then the text rules over the result, then, for a truncated body,
- * the token the cut went through. Each pass is kept as its edits, so chunk boundaries can follow them.
+ * multipart parts, or JSON-shaped text and the percent-encoded URLs in it), then the text rules over
+ * the result, then, for a truncated body, the token the cut went through. Each pass is kept as its
+ * edits, so chunk boundaries can follow them.
  */
 import { isUtf8 } from 'node:buffer'
 import { findSecretSpans, spansToEdits } from './find-secrets.ts'
@@ -12,6 +13,7 @@ import { multipartBoundary, multipartSecretEdits } from './multipart-secrets.ts'
 import { placeholderSpans } from './placeholder.ts'
 import { type RedactContext, replacementFor } from './redact-context.ts'
 import { applyEdits, type TextEdit } from './text-edits.ts'
+import { encodedUrlEdits } from './url-edits.ts'
 
 /**
  * What the pipeline did: the redacted byte string and its passes (empty when nothing changed).
@@ -60,7 +62,7 @@ export function redactByteString(
 }
 
 /**
- * The structured pass and the text rules, again and again until neither finds anything: a replacement
+ * The structured passes and the text rules, again and again until neither finds anything: a replacement
  * can complete a match beside it (`Basic <base64>password=…` once `password=…` is a placeholder), or
  * change what the structure reads, and redacting the result again must change nothing. Each round turns
  * text into placeholders, which nothing matches, so the rounds end; a clean text costs one round.
@@ -73,16 +75,13 @@ function untilStable(
 ): string {
   let current = text
   for (let round = 0; round < 16; round++) {
-    const structured = structuredEdits(current, ctx, options)
-    if (structured.length > 0) {
-      passes.push(structured)
-      current = applyEdits(current, structured)
-    } else if (round > 0) {
-      break
-    }
+    const start = passes.length
+    current = applyStructure(current, ctx, options, passes)
+    if (round > 0 && passes.length === start) break
     const before = passes.length
     current = applyRulesUntilStable(current, ctx, passes)
-    // The structured pass finds nothing new in its own output: only a rule's edit makes another round worth it.
+    // The structured passes find nothing new in their own output: only a rule edit makes another round
+    // worth it.
     if (passes.length === before) break
   }
   return current
@@ -120,23 +119,59 @@ export function mediaType(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0]!.trim().toLowerCase()
 }
 
-function structuredEdits(text: string, ctx: RedactContext, options: ByteStringOptions): TextEdit[] {
+/**
+ * The structured passes, each over the previous one's result (their edits could overlap): form fields or
+ * multipart parts by the content type; otherwise JSON-shaped text, then the percent-encoded URLs in what
+ * is left (a URL inside a query value, echoed in a body or a log line, once or several times encoded).
+ */
+function applyStructure(
+  text: string,
+  ctx: RedactContext,
+  options: ByteStringOptions,
+  passes: TextEdit[][],
+): string {
   const media = mediaType(options.contentType)
   if (media === 'application/x-www-form-urlencoded') {
-    return formSecretEdits(text, 0, text.length, ctx, ctx.names.field, redactInner(ctx), 'form-field')
+    return applyPass(
+      text,
+      formSecretEdits(text, 0, text.length, ctx, ctx.names.field, redactInner(ctx), 'form-field'),
+      passes,
+    )
   }
   if (media.startsWith('multipart/')) {
     const boundary = multipartBoundary(options.contentType ?? '')
     if (boundary !== undefined) {
-      return multipartSecretEdits(text, boundary, ctx, (content, partType) => {
+      const edits = multipartSecretEdits(text, boundary, ctx, (content, partType) => {
         const textual = isUtf8(Buffer.from(content, 'latin1'))
         const result = redactByteString(content, ctx, { contentType: partType, textual })
         return result.passes.length > 0 ? result.text : undefined
       })
+      return applyPass(text, edits, passes)
     }
   }
-  if (options.textual && text.includes('"')) return jsonSecretEdits(text, ctx, redactInner(ctx))
-  return []
+  let current = text
+  if (options.textual && current.includes('"')) {
+    current = applyPass(current, jsonSecretEdits(current, ctx, redactInner(ctx)), passes)
+  }
+  const depth = ctx.encodedDepth ?? 0
+  if (depth < MAX_ENCODED_DEPTH && current.includes('%')) {
+    const deeper: RedactContext = { ...ctx, encodedDepth: depth + 1 }
+    current = applyPass(current, encodedUrlEdits(current, deeper, redactInner(deeper)), passes)
+  }
+  return current
+}
+
+/**
+ * How many times text is percent-decoded inside itself (a URL in a query value in a URL…): far more than
+ * real nesting needs, and a bound on the work a hostile `%25252525…` can cause.
+ */
+const MAX_ENCODED_DEPTH = 8
+
+/** Applies one pass's edits, kept in `passes` when there are any. */
+function applyPass(text: string, edits: TextEdit[], passes: TextEdit[][]): string {
+  if (edits.length === 0) return text
+  passes.push(edits)
+  return applyEdits(text, edits)
 }
 
 const DELIMITER = /[ \t\r\n"'<>(){}[\],;&=|`]/

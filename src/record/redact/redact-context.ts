@@ -27,6 +27,11 @@ export interface RedactContext {
    * a URL header's, and its value is quiet. Undefined: always redact.
    */
   readonly plainHeader?: ((name: string, value: string) => boolean) | undefined
+  /**
+   * How many percent-encodings deep the text being redacted sits (a URL decoded out of a URL's query is
+   * one deeper); undefined at the top. Bounds the decoding of a hostile `%252525…`.
+   */
+  readonly encodedDepth?: number | undefined
   /** Called with the rule and the secret (a latin1 byte string) each time a secret is replaced. */
   readonly found?: ((rule: string, secret: string, placeholder: string) => void) | undefined
 }

@@ -1,16 +1,15 @@
 /**
  * URLs: secret-named query and fragment parameters get a percent-encoded placeholder, encoded values
  * and path segments are decoded and redacted as text (a redirect URL carrying a token, a JWT in a
- * path), and the text rules then run over the whole URL (userinfo passwords, tokens in the path). Only
- * the changed pieces are rewritten, so the URL stays valid and byte-identical elsewhere.
+ * path; see `urlEdits`), and the text rules then run over the whole URL (userinfo passwords, tokens in
+ * the path). Only the changed pieces are rewritten, so the URL stays valid and byte-identical elsewhere.
  */
 import { findSecretSpans, spansToEdits } from './find-secrets.ts'
-import { formSecretEdits } from './form-secrets.ts'
 import { memoized } from './memo.ts'
-import { percentDecode, percentEncode } from './percent-codec.ts'
 import { redactInner } from './redact-bytes.ts'
 import type { RedactContext } from './redact-context.ts'
-import { applyEdits, type TextEdit } from './text-edits.ts'
+import { applyEdits } from './text-edits.ts'
+import { urlEdits } from './url-edits.ts'
 
 /**
  * Redacts a URL, absolute (`https://u:p@host/p?q#f`) or relative (`/p?q`).
@@ -29,7 +28,7 @@ export function redactUrl(url: string, ctx: RedactContext): string {
 function redactOnce(url: string, ctx: RedactContext): string {
   const wide = /[^\x00-\xff]/.test(url)
   const text = wide ? Buffer.from(url, 'utf8').toString('latin1') : url
-  let out = applyEdits(text, urlEdits(text, ctx))
+  let out = applyEdits(text, urlEdits(text, ctx, redactInner(ctx)))
   // Rules run until they find nothing more (see redactByteString). Every placeholder in a URL is
   // percent-encoded; the host is left alone, since a percent sign would make the URL invalid.
   for (let round = 0; round < 16; round++) {
@@ -52,37 +51,6 @@ function hostSpan(url: string): [number, number] {
   if (authority === null) return [0, 0]
   const start = authority[0].length - authority[1]!.length
   return [start + authority[1]!.lastIndexOf('@') + 1, authority[0].length]
-}
-
-function urlEdits(text: string, ctx: RedactContext): TextEdit[] {
-  const inner = redactInner(ctx)
-  const hash = text.indexOf('#')
-  const end = hash === -1 ? text.length : hash
-  const question = text.indexOf('?')
-  const query = question !== -1 && question < end ? question : -1
-  const authority = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/.exec(text)
-  const pathStart = authority === null ? 0 : authority[0].length
-  const pathEnd = query === -1 ? end : query
-  const edits: TextEdit[] = []
-  for (let at = pathStart; at < pathEnd; ) {
-    let stop = text.indexOf('/', at)
-    if (stop === -1 || stop > pathEnd) stop = pathEnd
-    const segment = text.slice(at, stop)
-    if (segment.includes('%')) {
-      const redacted = inner(percentDecode(segment, false))
-      if (redacted !== undefined) edits.push({ start: at, end: stop, text: percentEncode(redacted, false) })
-    }
-    at = stop + 1
-  }
-  if (query !== -1) {
-    edits.push(...formSecretEdits(text, query + 1, end, ctx, ctx.names.query, inner, 'url-query-secret'))
-  }
-  if (hash !== -1 && text.includes('=', hash)) {
-    edits.push(
-      ...formSecretEdits(text, hash + 1, text.length, ctx, ctx.names.query, inner, 'url-query-secret'),
-    )
-  }
-  return edits
 }
 
 /**
