@@ -9,14 +9,15 @@ import { describeFirstIssue, recordingSchema } from './schema.ts'
 import { SEGMENT_LIMITS } from './segment-lines.ts'
 import { sortedJson } from './sorted-json.ts'
 import { RECORDING_FORMAT, RECORDING_VERSION, type Recording, type SegmentHeader } from './types.ts'
-import { writeFileAtomically } from './write-atomically.ts'
+import { OWNER_ONLY_MODE, writeFileAtomically } from './write-atomically.ts'
 
 /** Lines are gathered up to about this many characters before each write, to keep syscalls few. */
 const BATCH_CHARS = 1024 * 1024
 
 /**
- * Writes `recordings` as one segment at `file` (creating its folder), replacing any file there atomically.
- * Every recording is validated first and written in canonical key order; failures throw PARALLAX_WRITE_FAILED.
+ * Writes `recordings` as one segment at `file` (creating its folder), replacing any file there atomically,
+ * with mode 0600 like the recorder's segments (they hold production traffic, even redacted). Every recording
+ * is validated first and written in canonical key order; failures throw PARALLAX_WRITE_FAILED.
  * @example await writeSegment('recordings/2026-11-24.ndjson', recordings, { createdAt: '2026-11-24T08:00:00.000Z' })
  */
 export async function writeSegment(
@@ -31,29 +32,33 @@ export async function writeSegment(
     createdAt: options.createdAt ?? new Date().toISOString(),
   }
   try {
-    await writeFileAtomically(file, async (handle) => {
-      let batch = serialize(file, header, 1) + '\n'
-      const ids = new Map<string, number>()
-      for (const [index, recording] of recordings.entries()) {
-        const earlier = ids.get(recording.id)
-        if (earlier !== undefined) {
-          throw invalidRecording(
-            file,
-            index,
-            `its id ${JSON.stringify(recording.id)} is also the id of recording ${earlier}`,
-          )
+    await writeFileAtomically(
+      file,
+      async (handle) => {
+        let batch = serialize(file, header, 1) + '\n'
+        const ids = new Map<string, number>()
+        for (const [index, recording] of recordings.entries()) {
+          const earlier = ids.get(recording.id)
+          if (earlier !== undefined) {
+            throw invalidRecording(
+              file,
+              index,
+              `its id ${JSON.stringify(recording.id)} is also the id of recording ${earlier}`,
+            )
+          }
+          ids.set(recording.id, index)
+          const issue = describeFirstIssue(recordingSchema, recording)
+          if (issue !== undefined) throw invalidRecording(file, index, `${issue.field} ${issue.problem}`)
+          batch += serialize(file, recording, index) + '\n'
+          if (batch.length >= BATCH_CHARS) {
+            await handle.write(batch)
+            batch = ''
+          }
         }
-        ids.set(recording.id, index)
-        const issue = describeFirstIssue(recordingSchema, recording)
-        if (issue !== undefined) throw invalidRecording(file, index, `${issue.field} ${issue.problem}`)
-        batch += serialize(file, recording, index) + '\n'
-        if (batch.length >= BATCH_CHARS) {
-          await handle.write(batch)
-          batch = ''
-        }
-      }
-      await handle.write(batch)
-    })
+        await handle.write(batch)
+      },
+      { mode: OWNER_ONLY_MODE },
+    )
   } catch (error) {
     if (isParallaxError(error)) throw error
     throw new ParallaxError(

@@ -13,6 +13,7 @@ import {
 } from '../../record/index.ts'
 import { ParallaxError } from '../../recording/errors.ts'
 import { EXIT } from '../exit-codes.ts'
+import { nonSegmentFiles, notASegment } from './redact-non-segments.ts'
 
 /**
  * The rule flags of `redact` and `scan`.
@@ -90,7 +91,7 @@ export function redactCommand(): Command {
   )
     .addHelpText(
       'after',
-      '\nExamples:\n  parallax redact recordings\n  parallax redact recordings --in-place\n  parallax redact recordings --out recordings-clean --key ssn\n\nThe placeholder key is read from PARALLAX_REDACTION_KEY.\nExit codes: 0 done (or nothing to do), 2 usage error, missing path or invalid lines.',
+      '\nExamples:\n  parallax redact recordings\n  parallax redact recordings --in-place\n  parallax redact recordings --out recordings-clean --key ssn\n\nThe placeholder key is read from PARALLAX_REDACTION_KEY.\nExit codes: 0 done (or nothing to do), 2 usage error, missing path, invalid lines or a file that is not a segment (e.g. a HAR file: use parallax import har).',
     )
     .action(async (path: string, flags: RedactFlags) => {
       if (flags.out !== undefined && flags.inPlace) {
@@ -108,19 +109,36 @@ export function redactCommand(): Command {
           ? { mode: 'out', out: flags.out }
           : { mode: 'dry-run' }
       const redactor = redactorFromFlags(flags)
+      const [refused, ...others] = await nonSegmentFiles(path, 'redact recordings')
+      if (refused !== undefined) throw notASegment(refused, path, others.length)
       if (output.mode !== 'dry-run' && !process.env['PARALLAX_REDACTION_KEY']) {
         process.stderr.write(
           '[parallax] PARALLAX_REDACTION_KEY is not set: the placeholders use the public default key.\n',
         )
       }
-      const results = await redactSegments(path, {
-        redactor,
-        output,
-        dropInvalid: flags.dropInvalid === true,
-      })
+      const results = await ownerOnly(() =>
+        redactSegments(path, { redactor, output, dropInvalid: flags.dropInvalid === true }),
+      )
       process.stdout.write(flags.json ? renderJson(path, output, results) : renderText(output, results))
       process.exitCode = EXIT.agree
     })
+}
+
+/**
+ * Runs `write` with the umask 077, so that every file it creates is 0600 and every folder 0700: the
+ * gzip segments redactSegments compresses through a plain write stream, too, not only those written by
+ * writeSegment, which asks for 0600 itself.
+ * @see docs/recording-files.md (recordings are 0600: they hold production traffic, even redacted)
+ */
+async function ownerOnly<T>(write: () => Promise<T>): Promise<T> {
+  const previous = process.umask(0o077)
+  // A stricter umask the user set stays as strict.
+  if ((previous | 0o077) !== 0o077) process.umask(previous | 0o077)
+  try {
+    return await write()
+  } finally {
+    process.umask(previous)
+  }
 }
 
 function renderJson(path: string, output: SegmentOutput, results: SegmentRedaction[]): string {

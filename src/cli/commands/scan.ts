@@ -3,9 +3,15 @@
  * know, listing file:line, where, the rule and a masked hint — never the secret.
  */
 import { Command } from 'commander'
-import { type ScanReport, scanSegments } from '../../record/index.ts'
+import { type ScanFinding, type ScanReport, scanSegments } from '../../record/index.ts'
 import { EXIT } from '../exit-codes.ts'
 import { type RedactionFlags, redactorFromFlags, withRedactionFlags } from './redact.ts'
+import {
+  type NonSegmentFile,
+  nonSegmentAdvice,
+  nonSegmentFiles,
+  nonSegmentState,
+} from './redact-non-segments.ts'
 
 /**
  * Builds the `scan` command.
@@ -23,7 +29,8 @@ export function scanCommand(): Command {
     )
     .action(async (path: string, flags: RedactionFlags) => {
       const report = await scanSegments(path, redactorFromFlags(flags))
-      process.stdout.write(flags.json ? renderJson(path, report) : renderText(path, report))
+      const nonSegments = await nonSegmentFiles(path, 'scan recordings')
+      process.stdout.write(flags.json ? renderJson(path, report) : renderText(path, report, nonSegments))
       process.exitCode =
         report.findings.length > 0 ? EXIT.secretFound : report.problems.length > 0 ? EXIT.usage : EXIT.agree
     })
@@ -33,24 +40,60 @@ function renderJson(path: string, report: ScanReport): string {
   return `${JSON.stringify({ format: 'parallax-scan', version: 1, path, ...report, secrets: report.findings.length }, null, 2)}\n`
 }
 
-function renderText(path: string, report: ScanReport): string {
+function renderText(path: string, report: ScanReport, nonSegments: readonly NonSegmentFile[]): string {
   const lines: string[] = []
-  const scope = `${count(report.recordings, 'recording')} (${count(report.files, 'file')})`
   for (const problem of report.problems) lines.push(`! ${problem.message}`)
+  const outside = new Set(nonSegments.map((found) => found.file))
+  // Findings come from recordings that loaded, from lines of a segment that did not load (scanned as raw
+  // text), or from a file that is no segment at all (only its first line was read): each counted apart.
+  const inRecordings = report.findings.filter((f) => f.recording !== undefined)
+  const inLines = report.findings.filter((f) => f.recording === undefined && !outside.has(f.file))
+  const inFiles = new Set(report.findings.filter((f) => outside.has(f.file)).map((f) => f.file)).size
+  const recordings = count(report.recordings, 'recording')
+  const files = count(report.files, 'file')
+  const advice = nonSegments.map(
+    (found) =>
+      `  hint: ${found.file} ${nonSegmentState(found)} and was not scanned past its first line; ${nonSegmentAdvice(found, path)}.`,
+  )
   if (report.findings.length === 0) {
-    lines.push(`No secrets found in ${scope}.`)
+    lines.push(`No secrets found in ${recordings} (${files}).`, ...advice)
     return `${lines.join('\n')}\n`
   }
-  const recordings = new Set(report.findings.map((f) => `${f.file}:${f.line}`)).size
-  lines.push(
-    `Found ${report.findings.length} secret${report.findings.length === 1 ? '' : 's'} in ${recordings} of ${scope}:`,
-  )
+  const places = [
+    ...(inRecordings.length > 0 ? [`${distinctLines(inRecordings)} of ${recordings}`] : []),
+    ...(inLines.length > 0 ? [`${count(distinctLines(inLines), 'line')} that did not load`] : []),
+    ...(inFiles > 0
+      ? [`${count(inFiles, 'file')} that ${inFiles === 1 ? 'is' : 'are'} not a recording segment`]
+      : []),
+  ]
+  const scope = inRecordings.length > 0 ? files : `${recordings}, ${files}`
+  lines.push(`Found ${count(report.findings.length, 'secret')} in ${places.join(' and ')} (${scope}):`)
   for (const f of report.findings)
     lines.push(`  ${f.file}:${f.line}  ${f.where}  ${f.rule}  ${f.hint}  → ${f.placeholder}`)
-  lines.push(
-    `  hint: replace them with \`parallax redact ${path} --in-place\`, then rotate these secrets: they reached disk.`,
-  )
+  lines.push(...advice)
+  if (inRecordings.length + inLines.length > 0) {
+    // redact refuses a folder that holds a file that is not a segment, and a segment with invalid lines.
+    const first = [
+      ...(nonSegments.length > 0
+        ? [`deal with the ${nonSegments.length === 1 ? 'file' : 'files'} above`]
+        : []),
+      ...(report.problems.some((problem) => !outside.has(problem.file))
+        ? ['fix or delete the lines that do not load (or add --drop-invalid to leave them out)']
+        : []),
+    ]
+    const then = first.length > 0 ? `${first.join(' and ')}, then ` : ''
+    lines.push(
+      `  hint: ${then}replace them with \`parallax redact ${path} --in-place\`, then rotate these secrets: they reached disk.`,
+    )
+  } else {
+    lines.push('  hint: rotate these secrets: they reached disk.')
+  }
   return `${lines.join('\n')}\n`
+}
+
+/** How many distinct file:line places the findings are in. */
+function distinctLines(findings: readonly ScanFinding[]): number {
+  return new Set(findings.map((f) => `${f.file}:${f.line}`)).size
 }
 
 function count(n: number, word: string): string {

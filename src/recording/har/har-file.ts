@@ -3,8 +3,9 @@
  * reader never sees half a file and a failure leaves nothing behind.
  */
 import { readFile, stat } from 'node:fs/promises'
+import { join } from 'node:path'
 import { ParallaxError } from '../errors.ts'
-import { writeFileAtomically } from '../write-atomically.ts'
+import { OWNER_ONLY_MODE, writeFileAtomically } from '../write-atomically.ts'
 import { HAR_LIMITS } from './har-schema.ts'
 import type { Har } from './har-types.ts'
 import { harFileError, parseHarText } from './parse-har-text.ts'
@@ -46,18 +47,32 @@ export async function readHarFile(file: string): Promise<unknown> {
 }
 
 /**
- * Writes `har` as indented JSON to `file` (creating its folder), replacing any file there atomically; PARALLAX_WRITE_FAILED on failure.
+ * Writes `har` as indented JSON to `file` (creating its folder), replacing any file there atomically, with
+ * mode 0600 (a HAR file holds the recorded traffic); PARALLAX_WRITE_FAILED on failure, with a hint to pass
+ * a file path when `file` is a folder.
  * @example await writeHarFile('out/recordings.har', harFromRecordings(recordings))
  */
 export async function writeHarFile(file: string, har: Har): Promise<void> {
   try {
+    if ((await stat(file).catch(() => undefined))?.isDirectory()) {
+      throw Object.assign(new Error('it is a folder'), { code: 'EISDIR' })
+    }
     const text = `${JSON.stringify(har, null, 2)}\n`
-    await writeFileAtomically(file, (handle) => handle.writeFile(text))
+    await writeFileAtomically(file, (handle) => handle.writeFile(text), { mode: OWNER_ONLY_MODE })
   } catch (error) {
+    const folder = (error as NodeJS.ErrnoException | undefined)?.code === 'EISDIR'
     throw new ParallaxError('PARALLAX_WRITE_FAILED', `Failed to write HAR ${file}: ${reasonOf(error)}.`, {
-      hint: 'Check that the folder is writable and the disk has room; nothing was written.',
+      hint: folder
+        ? `Pass the path of a file to write, e.g. ${harFileFor(file)}; nothing was written.`
+        : 'Check that the folder is writable and the disk has room; nothing was written.',
       cause: error,
       details: { file },
     })
   }
+}
+
+/** A HAR file to suggest instead of the folder `folder`: `rec1` → `rec1.har`, `.` → `recordings.har`. */
+function harFileFor(folder: string): string {
+  const stem = folder.replace(/[\\/]+$/, '')
+  return stem === '' || /(^|[\\/])\.\.?$/.test(stem) ? join(folder, 'recordings.har') : `${stem}.har`
 }
