@@ -145,6 +145,9 @@ function maskSuite(): Parameters<typeof runSuite>[0] {
     ['(?:foo|bar)+!', 'foo'.repeat(size / 3), 'quadratic'],
     [uuid, 'a'.repeat(size), 'linear'],
     ['\\d{4}-\\d{2}-\\d{2}T[0-9:.]+Z', `2026-11-24T${'1'.repeat(size)}`, 'linear'],
+    // Counted repetitions above 16, proven linear: up to 64 steps from each position of these texts.
+    ['[0-9a-f-]{36}', `${'a'.repeat(35)}g`.repeat(size / 36), 'linear'],
+    ['[0-9a-f]{64}', `${'a'.repeat(63)}g`.repeat(size / 64), 'linear'],
   ]
   const ordinary = `${'req 3f2a1b2c-1234-4abc-8def-0123456789ab ok; '.repeat(size / 44)}`
   const masked = (pattern: string, text: string) => {

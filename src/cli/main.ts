@@ -16,6 +16,7 @@ import { scanCommand } from './commands/scan.ts'
 import { testCommand } from './commands/test.ts'
 import { verifyCommand } from './commands/verify.ts'
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.ts'
+import { describeParseError } from './parse-errors.ts'
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string
@@ -33,8 +34,17 @@ export async function main(argv: string[]): Promise<number> {
     .version(pkg.version)
     .showSuggestionAfterError(true)
     .addHelpText('after', `\n${EXIT_CODES_HELP}`)
-    .exitOverride()
-    .configureOutput({ outputError: () => {} })
+  // The command whose parsing failed, so the hint names its own help (`parallax import har --help`).
+  let failed = 'parallax'
+  const quiet = (command: Command, name: string): void => {
+    command
+      .exitOverride((error) => {
+        failed = name
+        throw error
+      })
+      .configureOutput({ outputError: () => {} })
+    for (const sub of command.commands) quiet(sub, `${name} ${sub.name()}`)
+  }
   for (const command of [
     replayCommand(),
     testCommand(),
@@ -48,17 +58,18 @@ export async function main(argv: string[]): Promise<number> {
     scanCommand(),
     proxyCommand(),
   ]) {
-    program.addCommand(command.exitOverride().configureOutput({ outputError: () => {} }))
+    program.addCommand(command)
   }
+  quiet(program, 'parallax')
   try {
     await program.parseAsync(argv, { from: 'user' })
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.agree
   } catch (error) {
-    return report(error)
+    return report(error, failed)
   }
 }
 
-function report(error: unknown): number {
+function report(error: unknown, command: string): number {
   if (error instanceof CommanderError) {
     // Help asked for exits 0; help shown because no command was given (already on stderr) is a usage error.
     if (error.code === 'commander.help' && error.exitCode !== 0) return EXIT.usage
@@ -69,12 +80,8 @@ function report(error: unknown): number {
     ) {
       return EXIT.agree
     }
-    const reason = error.message.replace(/^error: /, '').replace(/\n[\s\S]*/, '')
-    const suggestion = /\(Did you mean .*\)/.exec(error.message)?.[0]
-    process.stderr.write(
-      `[parallax] Failed to parse the command line: ${reason}.${suggestion ? ` ${suggestion}` : ''}\n`,
-    )
-    process.stderr.write('  hint: run `parallax --help` or `parallax replay --help`.\n')
+    const { message, hint } = describeParseError(error.message, command)
+    process.stderr.write(`[parallax] ${message}\n  hint: ${hint}\n`)
     return EXIT.usage
   }
   if (isParallaxError(error)) {

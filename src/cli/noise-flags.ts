@@ -13,6 +13,8 @@ export interface NoiseFlags {
   tolerance?: string[]
   unordered?: string[]
   identityKey?: string[]
+  headersAllow?: string[]
+  headersDeny?: string[]
 }
 
 /** The flag each kind of rule comes from, for error messages. */
@@ -44,6 +46,14 @@ export function addNoiseOptions(command: Command): Command {
     )
     .option('--unordered <path...>', 'compare the arrays at these paths as sets (order ignored)')
     .option('--identity-key <field...>', 'fields that identify array items (before id, key, name, uuid)')
+    .option(
+      '--headers-allow <name...>',
+      'HTTP outputs (objects with a headers object): compare only these headers, any case, e.g. content-type',
+    )
+    .option(
+      '--headers-deny <name...>',
+      'HTTP outputs: do not compare these headers, any case, e.g. date x-request-id',
+    )
 }
 
 /**
@@ -51,23 +61,66 @@ export function addNoiseOptions(command: Command): Command {
  * @example noiseFromFlags({ ignore: ['**.timestamp'], tolerance: ['**.score=0.001'] })
  */
 export function noiseFromFlags(flags: NoiseFlags): CompiledNoise | undefined {
+  rejectEmpty('identity-key', flags.identityKey, 'Write --identity-key sku: a field that names array items.')
+  rejectEmpty('mask', flags.mask, 'Write --mask /[0-9a-f-]{36}/i: a regular expression.')
   const rules: NoiseRules = {}
   if (flags.ignore) rules.ignore = flags.ignore
   if (flags.mask) rules.masks = flags.mask.map(parseMask)
   if (flags.tolerance) rules.tolerance = flags.tolerance.map(parseTolerance)
   if (flags.unordered) rules.unordered = flags.unordered
   if (flags.identityKey) rules.identityKeys = flags.identityKey
+  if (flags.headersAllow || flags.headersDeny)
+    rules.headers = {
+      ...(flags.headersAllow && { allow: flags.headersAllow }),
+      ...(flags.headersDeny && { deny: flags.headersDeny }),
+    }
   if (Object.keys(rules).length === 0) return undefined
   return compileNoiseRules(rules, (path) => {
     const flag: keyof NoiseFlags = FLAG_OF[String(path[0])] ?? 'ignore'
     const value = typeof path[1] === 'number' ? flags[flag]?.[path[1]] : undefined
-    return `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}${value === undefined ? '' : ` ${JSON.stringify(value)}`}`
+    return `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}${value === undefined ? '' : ` ${asTyped(value)}`}`
   })
 }
 
-/** `/pattern/flags` or a bare pattern. */
+/**
+ * A flag's value as a POSIX shell reads it back: in single quotes, where nothing is escaped
+ * (`'/\d{1,20}ms/'`, not JSON's `"/\\d{1,20}ms/"`); in double quotes when it holds a single quote.
+ */
+function asTyped(value: string): string {
+  return value.includes("'") ? `"${value.replace(/["\\$`]/g, '\\$&')}"` : `'${value}'`
+}
+
+/**
+ * The noise flags as command-line arguments, one flag per value, for the replay commands a report prints
+ * (they change the result, so a replay without them shows another one).
+ * @example noiseArgs({ ignore: ['**.at'], identityKey: ['sku'] }) // ['--ignore', '**.at', '--identity-key', 'sku']
+ */
+export function noiseArgs(flags: NoiseFlags): string[] {
+  return (Object.keys(NOISE_FLAG_NAMES) as Array<keyof NoiseFlags>).flatMap((key) =>
+    (flags[key] ?? []).flatMap((value) => [NOISE_FLAG_NAMES[key], value]),
+  )
+}
+
+/** Every noise flag as written: a flag added to NoiseFlags must be added here, so replay commands keep it. */
+const NOISE_FLAG_NAMES: Record<keyof NoiseFlags, string> = {
+  ignore: '--ignore',
+  mask: '--mask',
+  tolerance: '--tolerance',
+  unordered: '--unordered',
+  identityKey: '--identity-key',
+  headersAllow: '--headers-allow',
+  headersDeny: '--headers-deny',
+}
+
+/** An empty value (`--identity-key ''`) said as such, before the rules' validator words it for a program. */
+function rejectEmpty(flag: string, values: readonly string[] | undefined, hint: string): void {
+  if (!values?.some((value) => value === '')) return
+  throw new ParallaxError('PARALLAX_USAGE', `Failed to parse --${flag} "": the value is empty.`, { hint })
+}
+
+/** `/pattern/flags` (`//` is an empty pattern, rejected as one) or a bare pattern. */
 function parseMask(value: string): { pattern: string; flags?: string } {
-  const literal = /^\/(.+)\/([a-z]*)$/s.exec(value)
+  const literal = /^\/(.*)\/([a-z]*)$/s.exec(value)
   return literal ? { pattern: literal[1]!, flags: literal[2]! } : { pattern: value }
 }
 

@@ -30,12 +30,14 @@ export function parseReportSpecs(values: readonly string[]): ReportSpec[] {
     const format = (equals === -1 ? value : value.slice(0, equals)).trim()
     const file = equals === -1 ? undefined : value.slice(equals + 1).trim()
     if (!isReporterName(format)) {
+      // A file name may hold a comma, so `json,junit` is not split: say how to ask for two reports.
+      const hint = format.includes(',')
+        ? `Repeat --report, once per report: --report json=out/parallax.json --report junit=out/parallax.xml (reports: ${reporterNames.join(', ')}).`
+        : `Reports: ${reporterNames.join(', ')}; write --report junit=out/parallax.xml.`
       throw new ParallaxError(
         'PARALLAX_USAGE',
         `Failed to parse --report ${value}: there is no ${JSON.stringify(format)} report.`,
-        {
-          hint: `Reports: ${reporterNames.join(', ')}; write --report junit=out/parallax.xml.`,
-        },
+        { hint },
       )
     }
     if (file === '') {

@@ -76,7 +76,7 @@ export function describeChange(change: ChangedPath): ChangeDetail | undefined {
     return detail
   }
   if (typeof before === 'number' && typeof after === 'number') {
-    const delta = after - before
+    const delta = printedDelta(before, after)
     return before === 0
       ? { kind: 'number', delta }
       : { kind: 'number', delta, relative: delta / Math.abs(before) }
@@ -85,6 +85,32 @@ export function describeChange(change: ChangedPath): ChangeDetail | undefined {
   const left = typeName(before)
   const right = typeName(after)
   return left === right ? undefined : { kind: 'type', left, right }
+}
+
+/**
+ * `after - before` taken on the numbers as JavaScript prints them, in exact decimal arithmetic, then read
+ * back as a number: exact for integers and for any difference a double can hold (0.42 → 0.4 is -0.02, where
+ * floating-point subtraction gives -0.019999999999999962), the nearest double otherwise.
+ * @example printedDelta(25596456, 23309288) // -2287168
+ */
+export function printedDelta(before: number, after: number): number {
+  if (!Number.isFinite(before) || !Number.isFinite(after)) return after - before
+  const left = decimalOf(before)
+  const right = decimalOf(after)
+  const exponent = Math.min(left.exponent, right.exponent)
+  const difference =
+    right.digits * 10n ** BigInt(right.exponent - exponent) -
+    left.digits * 10n ** BigInt(left.exponent - exponent)
+  return Number(`${difference}e${exponent}`)
+}
+
+/** A finite number as `digits × 10^exponent`, from its shortest printed form (`1.5e+21`, `-0.02`). */
+function decimalOf(value: number): { digits: bigint; exponent: number } {
+  const [mantissa = '0', power = '0'] = String(value).split('e')
+  const dot = mantissa.indexOf('.')
+  const fraction = dot === -1 ? '' : mantissa.slice(dot + 1)
+  const whole = dot === -1 ? mantissa : mantissa.slice(0, dot)
+  return { digits: BigInt(`${whole}${fraction}`), exponent: Number(power) - fraction.length }
 }
 
 /**

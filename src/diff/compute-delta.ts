@@ -25,7 +25,7 @@ export interface DiffJsonOptions {
   chunks?: boolean
 }
 
-/** jsondiffpatch's marker of a moved array item, `[value, newIndex, ARRAY_MOVE]`. */
+/** jsondiffpatch's marker of a moved array item, `[value, newIndex, ARRAY_MOVE]` (newIndex: in the right array). */
 const ARRAY_MOVE = 3
 
 // Stateless once built: it only ever diffs arrays of item keys (strings).
@@ -115,7 +115,7 @@ function arrayDelta(left: unknown[], right: unknown[], walk: Walk): Delta {
   for (const [from, to] of alignment.matched) nested(from, to)
   for (let offset = alignment.tail; offset > 0; offset--) nested(left.length - offset, right.length - offset)
   for (const [from, to] of alignment.moved) {
-    entries[`_${from}`] = ['', to, ARRAY_MOVE]
+    entries[`_${from}`] = [left[from], to, ARRAY_MOVE]
     changed = true
     nested(from, to)
   }

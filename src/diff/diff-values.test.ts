@@ -154,7 +154,9 @@ describe('diffJson', () => {
   it('diffJson: reports array moves as move operations', () => {
     const left = [{ id: 'a' }, { id: 'b' }, { id: 'c' }, { id: 'd' }]
     const right = [{ id: 'd' }, { id: 'a' }, { id: 'b' }, { id: 'c' }]
-    expect(diffJson(left, right)).toEqual([{ op: 'move', path: '$[3]', before: 3, after: 0 }])
+    expect(diffJson(left, right)).toEqual([
+      { op: 'move', path: '$[3]', to: '$[0]', before: { id: 'd' }, after: { id: 'd' } },
+    ])
   })
 
   it('diffJson: reports changes inside a moved item at its new index', () => {
@@ -162,7 +164,7 @@ describe('diffJson', () => {
     const right = [{ id: 'c', v: 2 }, { id: 'a' }, { id: 'b' }]
     expect(diffJson(left, right)).toEqual([
       { op: 'replace', path: '$[0].v', before: 1, after: 2 },
-      { op: 'move', path: '$[2]', before: 2, after: 0 },
+      { op: 'move', path: '$[2]', to: '$[0]', before: { id: 'c', v: 1 }, after: { id: 'c', v: 2 } },
     ])
   })
 

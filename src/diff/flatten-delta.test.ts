@@ -24,7 +24,7 @@ describe('flattenDelta', () => {
   it('flattenDelta: flattens array deltas with removals, additions, moves and nested changes in index order', () => {
     const delta = {
       _t: 'a' as const,
-      _5: ['', 0, 3],
+      _5: [{ id: 'moved', text: 'x' }, 0, 3],
       0: { text: ['x', 'y'] },
       _1: [{ id: 'gone' }, 0, 0],
       3: [{ id: 'new' }],
@@ -33,7 +33,13 @@ describe('flattenDelta', () => {
       { op: 'replace', path: '$.context[0].text', before: 'x', after: 'y' },
       { op: 'remove', path: '$.context[1]', before: { id: 'gone' } },
       { op: 'add', path: '$.context[3]', after: { id: 'new' } },
-      { op: 'move', path: '$.context[5]', before: 5, after: 0 },
+      {
+        op: 'move',
+        path: '$.context[5]',
+        to: '$.context[0]',
+        before: { id: 'moved', text: 'x' },
+        after: { id: 'moved', text: 'y' },
+      },
     ])
   })
 

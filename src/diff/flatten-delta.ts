@@ -2,7 +2,7 @@
  * jsondiffpatch's compact delta tuples turned into named operations at readable paths (STYLE.md:
  * "Public outputs use named operations, not jsondiffpatch's compact tuples").
  */
-import type { Delta } from 'jsondiffpatch'
+import { type Delta, patch } from 'jsondiffpatch'
 import { childPath, indexPath } from './json-path.ts'
 import type { ChangedPath } from './types.ts'
 
@@ -21,9 +21,10 @@ interface ArrayEntry {
 /**
  * Flattens a jsondiffpatch delta into changed paths in document order (object keys in canonical, code-unit
  * order; array items by index). A removed item and an added item at the same index read as one `replace`;
- * a move is `{ op: 'move', path: <where it was>, before: <old index>, after: <new index> }`, and changes
- * inside a moved item are reported at its new index. A text diff (from `jsondiffpatch/with-text-diffs`)
- * reads as a `replace` whose `after` is the unidiff patch text.
+ * a move is `{ op: 'move', path: <where it was>, to: <where it is>, before: <the item>, after: <the item
+ * where it is> }` (jsondiffpatch's move gives the index in the right array), and changes inside a moved
+ * item are also reported at its new index. A text diff (from `jsondiffpatch/with-text-diffs`) reads as a
+ * `replace` whose `after` is the unidiff patch text.
  * @example
  * flattenDelta({ context: { _t: 'a', 3: { text: ['a', 'b'] } } })
  * // [{ op: 'replace', path: '$.context[3].text', before: 'a', after: 'b' }]
@@ -53,7 +54,7 @@ function leaf(tuple: readonly unknown[], path: string): ChangedPath {
   if (tuple.length === 2) return { op: 'replace', path, before: tuple[0], after: tuple[1] }
   if (tuple[2] === 0) return { op: 'remove', path, before: tuple[0] }
   if (tuple[2] === TEXT_DIFF) return { op: 'replace', path, after: tuple[0] }
-  if (tuple[2] === ARRAY_MOVE) return { op: 'move', path, after: tuple[1] }
+  if (tuple[2] === ARRAY_MOVE) return { op: 'move', path, before: tuple[0], after: tuple[0] }
   return { op: 'replace', path, after: tuple }
 }
 
@@ -68,7 +69,14 @@ function visitArray(delta: Record<string, Delta>, path: string, out: ChangedPath
       const from = Number(name.slice(1))
       const tuple = value as readonly unknown[]
       if (tuple[2] === ARRAY_MOVE) {
-        const change: ChangedPath = { op: 'move', path: indexPath(path, from), before: from, after: tuple[1] }
+        const to = tuple[1] as number
+        const change: ChangedPath = {
+          op: 'move',
+          path: indexPath(path, from),
+          to: indexPath(path, to),
+          before: tuple[0],
+          after: movedItem(tuple[0], delta[String(to)]),
+        }
         entries.push({ index: from, rank: 1, change })
       } else {
         removed.set(from, tuple)
@@ -101,4 +109,10 @@ function visitArray(delta: Record<string, Delta>, path: string, out: ChangedPath
     if (entry.change) out.push(entry.change)
     else visit(entry.nested, indexPath(path, entry.index), out)
   }
+}
+
+/** A moved item as it is at its new place: the item, with the changes inside it (nested at that index) applied. */
+function movedItem(item: unknown, nested: Delta): unknown {
+  if (nested === undefined) return item
+  return patch(structuredClone(item), nested)
 }

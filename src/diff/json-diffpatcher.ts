@@ -23,7 +23,7 @@ const replaceStrings: Filter<DiffContext> = Object.assign(
 
 /**
  * Creates a jsondiffpatch `DiffPatcher` configured the parallax way (identity-field `objectHash`, moves
- * detected, text diffs off).
+ * detected with the moved item in the delta, text diffs off).
  * @example
  * const delta = createJsonDiffPatcher().diff([{ id: 'b' }], [{ id: 'a' }, { id: 'b' }]) // { 0: [{ id: 'a' }], _t: 'a' }
  */
@@ -31,7 +31,8 @@ export function createJsonDiffPatcher(options: JsonDiffPatcherOptions = {}): Dif
   const identity = createItemIdentity(options.identityKeys ?? DEFAULT_IDENTITY_KEYS)
   const patcher = new DiffPatcher({
     objectHash: (item, index) => identity.objectHash(item, index),
-    arrays: { detectMove: true, includeValueOnMove: false },
+    // The moved item is kept in the delta: reports show what moved, not only where to.
+    arrays: { detectMove: true, includeValueOnMove: true },
   })
   patcher.processor.pipes.diff.replace('texts', replaceStrings)
   return patcher

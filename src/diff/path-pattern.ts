@@ -83,6 +83,8 @@ function tokenize(source: string, where: string): Token[] {
     )
   const trimmed = source.trim()
   if (trimmed === '') throw invalid('it is empty')
+  // Where the character at `at` of the trimmed pattern is in the pattern as written, counted from 1.
+  const character = (at: number) => source.length - source.trimStart().length + at + 1
   const tokens: Token[] = []
   let at = 0
   if (trimmed.startsWith('$')) at = 1
@@ -107,7 +109,8 @@ function tokenize(source: string, where: string): Token[] {
       }
       IDENTIFIER.lastIndex = at
       const name = IDENTIFIER.exec(trimmed)?.[0]
-      if (name === undefined) throw invalid(`a key is missing after the dot at character ${at}`)
+      if (name === undefined)
+        throw invalid(`a key is missing after the dot at character ${character(at - 1)}`)
       tokens.push({ kind: 'key', name })
       at += name.length
       continue
@@ -122,7 +125,7 @@ function tokenize(source: string, where: string): Token[] {
       try {
         bracket = readBracket(trimmed, at)
       } catch {
-        throw invalid(`the bracket at character ${at} is not an index, [*] or a quoted key`)
+        throw invalid(`the bracket at character ${character(at)} is not an index, [*] or a quoted key`)
       }
       tokens.push(
         typeof bracket.segment === 'number'
@@ -136,13 +139,14 @@ function tokenize(source: string, where: string): Token[] {
       // `**name` right after the implicit `**` of an unanchored pattern, or `timestamp` alone.
       IDENTIFIER.lastIndex = at
       const name = rest[0] === '*' ? '*' : IDENTIFIER.exec(trimmed)?.[0]
-      if (name === undefined) throw invalid(`unexpected ${JSON.stringify(rest[0])} at character ${at}`)
+      if (name === undefined)
+        throw invalid(`unexpected ${JSON.stringify(rest[0])} at character ${character(at)}`)
       tokens.push(name === '*' ? { kind: 'any-key' } : { kind: 'key', name })
       at += name.length
       expectSeparator = true
       continue
     }
-    throw invalid(`unexpected ${JSON.stringify(rest[0])} at character ${at}`)
+    throw invalid(`unexpected ${JSON.stringify(rest[0])} at character ${character(at)}`)
   }
   return tokens
 }

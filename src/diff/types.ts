@@ -5,9 +5,13 @@
 /** One difference at a readable path such as `$.context[3].text`, with short before/after. */
 export interface ChangedPath {
   op: 'add' | 'remove' | 'replace' | 'move'
-  /** JSONPath-like: `$`, `$.a.b`, `$.items[3]`, `$["odd key"]`. */
+  /** JSONPath-like: `$`, `$.a.b`, `$.items[3]`, `$["odd key"]`. For a move, where the item was (left). */
   path: string
+  /** For a move only: where the item is in the right value (`$.items[0]`). */
+  to?: string
+  /** The value at `path` in the left value (for a move, the item). */
   before?: unknown
+  /** The value in the right value, at `path` (for a move, at `to`). */
   after?: unknown
 }
 

@@ -110,7 +110,7 @@ async function segmentFiles(
 ): Promise<{ segments: string[]; statuses: string[]; folder: boolean }> {
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
     throw new ParallaxError('PARALLAX_NOT_FOUND', `Failed to load recordings ${path}: ${reasonOf(error)}.`, {
-      hint: 'Pass a .ndjson segment or a folder of them (recordings/ by default); record traffic first if there is none.',
+      hint: 'Pass a .ndjson segment or a folder of them, e.g. recordings/copilot; record traffic first if there is none.',
       cause: error,
       details: { path },
     })

@@ -7,12 +7,16 @@ import { clipValue } from '../diff/index.ts'
 import type { ChangedPath } from '../diff/types.ts'
 import { quoteText, sanitizeText } from './sanitize-text.ts'
 
-/** The display form of one change; `before` is absent for an `add`, `after` for a `remove`. */
+/**
+ * The display form of one change; `before` is absent for an `add`, `after` for a `remove`. A `move` has
+ * the moved item as `before` and where it went as `move` (`[2] → [0]`), no `after`.
+ */
 export interface ChangeText {
   op: ChangedPath['op']
   path: string
   before?: string
   after?: string
+  move?: string
 }
 
 /**
@@ -22,6 +26,11 @@ export interface ChangeText {
 export function formatChange(change: ChangedPath, budget = 40): ChangeText {
   const out: ChangeText = { op: change.op, path: sanitizeText(change.path) }
   const { before, after } = change
+  if (change.op === 'move') {
+    out.before = valueText(before, budget)
+    out.move = moveIndexes(change)
+    return out
+  }
   const hasBefore = change.op !== 'add' && 'before' in change
   const hasAfter = change.op !== 'remove' && 'after' in change
   if (hasBefore && hasAfter && typeof before === 'string' && typeof after === 'string') {
@@ -33,6 +42,17 @@ export function formatChange(change: ChangedPath, budget = 40): ChangeText {
   if (hasBefore) out.before = valueText(before, budget)
   if (hasAfter) out.after = valueText(after, budget)
   return out
+}
+
+/**
+ * Where a moved item was and where it is, by index in its array: `[2] → [0]` (the path when a side is
+ * not an array item).
+ * @example moveIndexes({ op: 'move', path: '$.tags[2]', to: '$.tags[0]' }) // '[2] → [0]'
+ */
+export function moveIndexes(change: ChangedPath): string {
+  const index = (path: string | undefined) =>
+    path === undefined ? '?' : (/\[\d+\]$/.exec(path)?.[0] ?? sanitizeText(path))
+  return `${index(change.path)} → ${index(change.to)}`
 }
 
 /** Where to start showing two strings: a little before their first difference when it lies past the budget. */

@@ -89,10 +89,12 @@ function clip(text: string, max: number): string {
   return chars.length <= max ? text : `${chars.slice(0, Math.max(1, max - 1)).join('')}…`
 }
 
-/** A number with its sign, to 6 significant digits (a float delta such as 0.42 − 0.4 reads -0.02). */
+/**
+ * A number with its sign, as JavaScript prints it: every digit an integer has, and as many as a float needs
+ * to be read back exactly (the delta is taken on the printed numbers, so 0.42 → 0.4 reads -0.02).
+ */
 function signed(value: number): string {
-  const rounded = Number(value.toPrecision(6))
-  return rounded > 0 ? `+${rounded}` : String(rounded)
+  return value > 0 ? `+${value}` : String(value)
 }
 
 /**
@@ -102,6 +104,7 @@ function signed(value: number): string {
  */
 export function plainChange(change: ChangedPath, budget: number): string[] {
   const text = formatChange(change, budget)
+  if (change.op === 'move') return [`${text.path}  ${text.before ?? ''}  moved ${text.move ?? ''}`]
   const lines = [`${text.path}  ${text.before ?? '(absent)'} → ${text.after ?? '(absent)'}`]
   const detail = change.op === 'replace' ? describeChange(change) : undefined
   const spans = detail && formatDetail(detail, budget)

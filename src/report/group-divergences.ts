@@ -120,7 +120,8 @@ interface Identity {
 }
 
 /**
- * Groups the run's diverging and failed recordings; agreeing ones are left out. Most frequent first, ties by key.
+ * Groups the run's diverging and failed recordings; agreeing ones are left out. Most frequent first, ties in
+ * the order their first recording appears in the run.
  * @example groupDivergences(run) // [{ kind: 'stage', stage: 'decode', count: 5, signature: [{ op: 'replace', path: '$.documents[*].text' }], … }]
  */
 export function groupDivergences(run: ReplayRun, options: GroupOptions = {}): DivergenceGroup[] {
@@ -137,9 +138,8 @@ export function groupDivergences(run: ReplayRun, options: GroupOptions = {}): Di
     } else group.count++
     if (group.recordingIds.length < maxIds) group.recordingIds.push(outcome.recordingId)
   }
-  return [...groups.values()].sort(
-    (a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
-  )
+  // Array.prototype.sort is stable and the Map keeps insertion order: ties stay in order of first appearance.
+  return [...groups.values()].sort((a, b) => b.count - a.count)
 }
 
 function identityOf(outcome: RecordingOutcome): Identity | undefined {

@@ -3,7 +3,7 @@
  */
 import type { RecordingsSummary } from '../recording/summarize-recordings.ts'
 import { sanitizeText } from './sanitize-text.ts'
-import { type Line, paintLines, span } from './styled-line.ts'
+import { type Line, paintLines, type Span, span, type UncutLine } from './styled-line.ts'
 
 /** How many routes the terminal lists before summing up the rest. */
 const ROUTES_SHOWN = 10
@@ -27,7 +27,8 @@ export function renderInspectJson(path: string, summary: RecordingsSummary): str
 }
 
 /**
- * The summary for a terminal; every recorded string is sanitized.
+ * The summary for a terminal; every recorded string is sanitized. Problems and skipped lines are never
+ * cut to the width (the terminal wraps them): their end says why, and their path must stay whole.
  * @example process.stdout.write(renderInspect('recordings/copilot', summary, { color: false, width: 100 }))
  */
 export function renderInspect(
@@ -35,7 +36,7 @@ export function renderInspect(
   summary: RecordingsSummary,
   options: { color: boolean; width: number },
 ): string {
-  const lines: Line[] = [
+  const lines: Array<Line | UncutLine> = [
     [
       span('parallax inspect', 'bold'),
       span(` · ${sanitizeText(path)} · ${count(summary.files, 'file')}`, 'dim'),
@@ -78,7 +79,7 @@ export function renderInspect(
   if (summary.problems.length > 0) {
     lines.push([], [span('  invalid', 'yellow', 'bold')])
     for (const problem of summary.problems.slice(0, PROBLEMS_SHOWN)) {
-      lines.push(['    ', span('!', 'yellow'), ' ', sanitizeText(problem.message)])
+      lines.push(noteLine(problem.message, span('!', 'yellow')))
     }
     const more = summary.problems.length - PROBLEMS_SHOWN
     if (more > 0) lines.push([span(`    +${more} more (--json lists them all)`, 'dim')])
@@ -86,12 +87,17 @@ export function renderInspect(
   if (summary.warnings.length > 0) {
     lines.push([], [span('  skipped', 'bold')])
     for (const warning of summary.warnings.slice(0, PROBLEMS_SHOWN)) {
-      lines.push(['    ', span('~', 'dim'), ' ', sanitizeText(warning.message)])
+      lines.push(noteLine(warning.message, span('~', 'dim')))
     }
     const more = summary.warnings.length - PROBLEMS_SHOWN
     if (more > 0) lines.push([span(`    +${more} more (--json lists them all)`, 'dim')])
   }
   return paintLines(lines, options)
+}
+
+/** A problem or a skipped line after its mark, whole. */
+function noteLine(message: string, mark: Span): UncutLine {
+  return { uncut: ['    ', mark, ' ', sanitizeText(message)] }
 }
 
 /** Segments, the writers' books and what was lost; nothing for a folder no writer wrote. */

@@ -52,7 +52,8 @@ export interface JsonReplayResult {
   scenario: string
   pipeline: string
   variants: [string, string]
-  summary: ReplayRun['summary'] & { culprits: CulpritCount[]; noise?: NoiseTotal[] }
+  /** `noise` is `[]` when no noise rule applied. */
+  summary: ReplayRun['summary'] & { culprits: CulpritCount[]; noise: NoiseTotal[] }
   recordings: JsonRecording[]
   loadErrors: JsonError[]
   /** Wall-clock durations, the only nondeterministic part with `durationMs`. */
@@ -87,9 +88,7 @@ export function toJsonResult(run: ReplayRun): JsonReplayResult {
         stage: c.stage,
         count: c.count,
       })),
-      ...(run.noise !== undefined && {
-        noise: run.noise.map((n) => ({ rule: n.rule, hidden: n.hidden, recordings: n.recordings })),
-      }),
+      noise: (run.noise ?? []).map((n) => ({ rule: n.rule, hidden: n.hidden, recordings: n.recordings })),
     },
     recordings: run.recordings.map(jsonRecording),
     loadErrors: run.loadErrors.map(jsonError),
@@ -197,9 +196,10 @@ function jsonStage(row: StageComparison): StageComparison {
   }
 }
 
-/** `{ op, path, before, after }`, values with sorted keys; a side that does not exist is omitted. */
+/** `{ op, path, to?, before, after }`, values with sorted keys; a side that does not exist is omitted. */
 function jsonPath(change: ChangedPath): ChangedPath {
   const out: ChangedPath = { op: change.op, path: change.path }
+  if (change.to !== undefined) out.to = change.to
   if ('before' in change && change.before !== undefined) out.before = sortKeys(change.before)
   if ('after' in change && change.after !== undefined) out.after = sortKeys(change.after)
   return out

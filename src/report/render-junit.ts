@@ -3,6 +3,7 @@
  * per scenario, one test case per recording. A diverging recording is a `<failure>` whose text names the
  * culprit stage (or the outside source), the checkpoint, the changed paths with clipped before/after, the
  * stages it propagated to and the replay key; a failed replay and an invalid recording line are `<error>`s.
+ * What each noise rule hid is a suite property per rule and the suite's `<system-out>`.
  *
  * Recorded text is untrusted: terminal sequences are stripped from ids, routes and messages, every other
  * control character is shown as an escape (values stay faithful: `"\x1b[31m"`, not a blank), characters XML
@@ -13,7 +14,7 @@ import type { ChangedPath, Divergence } from '../diff/types.ts'
 import type { SerializedError } from '../recording/errors.ts'
 import { formatChange } from './format-change.ts'
 import { sanitizeText } from './sanitize-text.ts'
-import type { RecordingOutcome, ReplayRun } from './types.ts'
+import type { NoiseTotal, RecordingOutcome, ReplayRun } from './types.ts'
 
 /** Changed paths named in a failure's message attribute. */
 const MESSAGE_PATHS = 3
@@ -102,6 +103,7 @@ function junitSuite(run: ReplayRun): {
   xml: string[]
 } {
   const scenario = plain(run.scenario)
+  const noise = run.noise ?? []
   const cases = run.recordings.map((outcome) => testcase(outcome, run))
   const invalid = run.loadErrors.map((error, index) => loadErrorCase(error, index, scenario))
   const tests = cases.length + invalid.length
@@ -116,12 +118,26 @@ function junitSuite(run: ReplayRun): {
     '    <properties>',
     property('pipeline', plain(run.pipeline)),
     property('variants', `${left},${right}`),
+    ...noise.map((total) => property(`noise: ${plain(total.rule)}`, hid(total))),
     '    </properties>',
     ...cases.map((c) => c.xml),
     ...invalid,
+    ...(noise.length > 0 ? [`    <system-out>${xmlText(noiseText(noise))}</system-out>`] : []),
     '  </testsuite>',
   ]
   return { title, tests, failures, errors, xml }
+}
+
+/** What one noise rule hid: `hid 24 changes in 8 recordings`, or `hid nothing`. */
+function hid(total: NoiseTotal): string {
+  if (total.hidden === 0) return 'hid nothing'
+  const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`
+  return `hid ${plural(total.hidden, 'change')} in ${plural(total.recordings, 'recording')}`
+}
+
+/** The suite's output: what each noise rule hid, so a rule that hides a bug shows in the CI test view. */
+function noiseText(noise: readonly NoiseTotal[]): string {
+  return ['Noise rules:', ...noise.map((total) => `  ${plain(total.rule)} ${hid(total)}`)].join('\n')
 }
 
 function property(name: string, value: string): string {
@@ -250,10 +266,8 @@ function pathLines(paths: readonly ChangedPath[]): string[] {
     const text = { ...formatChange(change, VALUE_CHARS), path: plain(change.path) }
     if (change.op === 'add') lines.push(`  ${text.path}: added ${text.after ?? ''}`)
     else if (change.op === 'remove') lines.push(`  ${text.path}: removed ${text.before ?? ''}`)
-    else
-      lines.push(
-        `  ${text.path}: ${text.before ?? ''} ${change.op === 'move' ? '↷' : '→'} ${text.after ?? ''}`,
-      )
+    else if (change.op === 'move') lines.push(`  ${text.path}: ${text.before ?? ''} moved ${text.move ?? ''}`)
+    else lines.push(`  ${text.path}: ${text.before ?? ''} → ${text.after ?? ''}`)
   }
   if (paths.length > TEXT_PATHS) lines.push(`  +${paths.length - TEXT_PATHS} more`)
   return lines

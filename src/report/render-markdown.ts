@@ -1,8 +1,8 @@
 /**
  * The Markdown report, short enough for a pull-request comment: a title with the scenario and both variants,
- * a one-line verdict, the summary table, a table of divergence groups (see group-divergences.ts), one
- * example per top group with its changed paths before → after, and the replay commands of the examples in
- * a `<details>`. The whole text stays under {@link MAX_MARKDOWN_CHARS}, saying what was left out.
+ * a one-line verdict, the summary table, what each noise rule hid, a table of divergence groups (see
+ * group-divergences.ts), one example per top group with its changed paths before → after, and the replay
+ * commands of the examples in a `<details>`. The whole text stays under {@link MAX_MARKDOWN_CHARS}, saying what was left out.
  *
  * Recorded text (ids, routes, paths, values, messages) and scenario names only ever appear inside code
  * spans (or the fenced block of replay commands), where Markdown, HTML, entities, autolinks, mentions and
@@ -34,6 +34,9 @@ const VALUE_CHARS = 60
 const MESSAGE_CHARS = 240
 /** Invalid recording lines listed. */
 const INVALID_SHOWN = 3
+/** Noise rules listed, and the characters of one rule. */
+const NOISE_SHOWN = 10
+const RULE_CHARS = 160
 
 /**
  * Renders a replay run as GitHub-flavoured Markdown for a pull-request comment.
@@ -42,6 +45,8 @@ const INVALID_SHOWN = 3
 export function renderMarkdown(run: ReplayRun): string {
   const groups = groupDivergences(run, { maxIds: 0, examplePaths: EXAMPLE_PATHS })
   const head = [title(run), '', verdict(run, groups), '', ...summaryTable(run)]
+  const noise = noiseTable(run)
+  if (noise.length > 0) head.push('', ...noise)
   const invalid = invalidLines(run)
   if (invalid.length > 0) head.push('', ...invalid)
   if (groups.length === 0) return finish(head)
@@ -110,6 +115,23 @@ function summaryTable(run: ReplayRun): string[] {
     '| ---: | ---: | ---: | ---: | ---: |',
     `| ${total} | ${agree} | ${diverge} | ${failed} | ${invalid} |`,
   ]
+}
+
+/** What each noise rule hid, as every report says (docs/noise-rules.md): a rule never hides a bug silently. */
+function noiseTable(run: ReplayRun): string[] {
+  const noise = run.noise ?? []
+  if (noise.length === 0) return []
+  const lines = ['**Noise rules** (changes they hid):', '', '| rule | hid |', '| --- | --- |']
+  for (const total of noise.slice(0, NOISE_SHOWN)) {
+    const hid =
+      total.hidden > 0
+        ? `${plural(total.hidden, 'change')} in ${plural(total.recordings, 'recording')}`
+        : 'nothing'
+    lines.push(`| ${cell(code(total.rule, RULE_CHARS))} | ${hid} |`)
+  }
+  const more = noise.length - NOISE_SHOWN
+  if (more > 0) lines.push('', `… and ${plural(more, 'more rule')}: see the JSON report.`)
+  return lines
 }
 
 function invalidLines(run: ReplayRun): string[] {
@@ -217,12 +239,24 @@ function changeText(change: ChangedPath): string {
   const value = (shown: string | undefined) => code(shown ?? '', VALUE_CHARS * 4)
   if (change.op === 'add') return `${path}: added ${value(text.after)}`
   if (change.op === 'remove') return `${path}: removed ${value(text.before)}`
-  return `${path}: ${value(text.before)} ${change.op === 'move' ? '↷' : '→'} ${value(text.after)}`
+  if (change.op === 'move') return `${path}: ${value(text.before)} moved ${movedIndexes(text.move)}`
+  return `${path}: ${value(text.before)} → ${value(text.after)}`
 }
 
-/** The replay commands of the examples, in a fenced block inside `<details>`, ready to paste. */
+/** `[2] → [0]` as `` `[2]` → `[0]` ``: each side in a code span (a bracketed index could read as a link). */
+function movedIndexes(move: string | undefined): string {
+  return (move ?? '')
+    .split(' → ')
+    .map((side) => code(side))
+    .join(' → ')
+}
+
+/**
+ * The replay commands of the examples, in a fenced block inside `<details>`, ready to paste: never cut (a
+ * cut command is a broken one; the whole block is left out when it does not fit).
+ */
 function detailsBlock(groups: readonly DivergenceGroup[]): string {
-  const keys = groups.map((group) => clip(plain(group.example.replayKey), 400))
+  const keys = groups.map((group) => plain(group.example.replayKey))
   const longest = Math.max(
     0,
     ...keys.map((key) => Math.max(0, ...(key.match(/`+/g) ?? []).map((run) => run.length))),

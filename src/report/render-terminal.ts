@@ -21,7 +21,10 @@ import type { RecordingOutcome, ReplayRun } from './types.ts'
 export interface TerminalOptions {
   /** ANSI colours (picocolors); false gives plain text. */
   color: boolean
-  /** Terminal columns: longer lines are cut with `…` (prose is wrapped; replay commands are never cut). */
+  /**
+   * Terminal columns: longer lines are cut with `…`; prose and hints are wrapped, and replay commands and
+   * noise-rule counts are never cut (the terminal soft-wraps them).
+   */
   width: number
   /** Every changed path instead of the first few. */
   verbose: boolean
@@ -195,14 +198,15 @@ function pathLines(
       lines.push([INDENT, path, '  ', span('added ', 'dim'), span(text.after ?? '', 'green')])
     else if (change.op === 'remove')
       lines.push([INDENT, path, '  ', span('removed ', 'dim'), span(text.before ?? '', 'red')])
+    else if (change.op === 'move')
+      lines.push([INDENT, path, '  ', span(text.before ?? ''), span(`  moved ${text.move ?? ''}`, 'dim')])
     else {
-      const arrow = change.op === 'move' ? '  ↷  ' : '  →  '
       lines.push([
         INDENT,
         path,
         '  ',
         span(text.before ?? '', 'red'),
-        span(arrow, 'dim'),
+        span('  →  ', 'dim'),
         span(text.after ?? '', 'green'),
       ])
       const detail = describeChange(change)
@@ -295,19 +299,15 @@ const GROUPS_SHOWN = 12
  * A large run, grouped: one block per group of recordings that diverge the same way (same place, same
  * changed paths with indexes generalized), with the count, an example and the command that replays it.
  */
-function groupLines(run: ReplayRun, width: number): Line[] {
+function groupLines(run: ReplayRun, width: number): Array<Line | UncutLine> {
   const groups = groupDivergences(run)
   const agree = run.summary.agree
-  const lines: Line[] = [
-    [
-      span(
-        `${plural(run.recordings.length, 'recording')} in ${plural(groups.length, 'group')} of divergences and failures` +
-          (agree > 0 ? `, ${agree} agree` : '') +
-          ' (every recording: --verbose, or --report json|html):',
-        'dim',
-      ),
-    ],
-  ]
+  const lines: Array<Line | UncutLine> = wrapText(
+    `${plural(run.recordings.length, 'recording')} in ${plural(groups.length, 'group')} of divergences and failures` +
+      (agree > 0 ? `, ${agree} agree` : '') +
+      ' (every recording: --verbose, or --report json|html):',
+    { indent: '', width, style: ['dim'] },
+  )
   for (const group of groups.slice(0, GROUPS_SHOWN)) {
     const failed = group.kind === 'failed'
     lines.push([
@@ -323,7 +323,7 @@ function groupLines(run: ReplayRun, width: number): Line[] {
       span(`  e.g. ${sanitizeText(group.example.recordingId)} ${sanitizeText(group.example.route)}`, 'dim'),
     ])
     if (group.kind === 'failed') {
-      lines.push([INDENT, span(sanitizeText(group.message), 'dim')])
+      lines.push(...wrapText(sanitizeText(group.message), { indent: INDENT, width, style: ['dim'] }))
     } else {
       const signature = group.signature.map((entry) => sanitizeText(entry.path))
       const shown = signature.slice(0, PATHS_SHOWN).join(', ')
@@ -335,7 +335,7 @@ function groupLines(run: ReplayRun, width: number): Line[] {
         span(more, 'dim'),
       ])
     }
-    lines.push([INDENT, span(`replay: ${sanitizeText(group.example.replayKey)}`, 'dim')])
+    lines.push({ uncut: [INDENT, span('replay: ', 'dim'), sanitizeText(group.example.replayKey)] })
   }
   if (groups.length > GROUPS_SHOWN)
     lines.push(['  ', span(`+${groups.length - GROUPS_SHOWN} more groups`, 'dim')])
@@ -346,22 +346,27 @@ function clipText(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, Math.max(1, max - 1))}…`
 }
 
-/** What each noise rule hid, so a rule never hides a bug silently; a rule that hid nothing is dimmed. */
-function noiseLines(run: ReplayRun): Line[] {
+/**
+ * What each noise rule hid, so a rule never hides a bug silently; a rule that hid nothing is dimmed. Never
+ * cut: a count cut off would say nothing.
+ */
+function noiseLines(run: ReplayRun): Array<Line | UncutLine> {
   if (run.noise === undefined || run.noise.length === 0) return []
   return [
     [span('Noise rules:', 'bold')],
     ...run.noise.map(
-      (total): Line => [
-        '  ',
-        span(sanitizeText(total.rule), total.hidden > 0 ? 'bold' : 'dim'),
-        span(
-          total.hidden > 0
-            ? ` hid ${plural(total.hidden, 'change')} in ${plural(total.recordings, 'recording')}`
-            : ' hid nothing',
-          'dim',
-        ),
-      ],
+      (total): UncutLine => ({
+        uncut: [
+          '  ',
+          span(sanitizeText(total.rule), total.hidden > 0 ? 'bold' : 'dim'),
+          span(
+            total.hidden > 0
+              ? ` hid ${plural(total.hidden, 'change')} in ${plural(total.recordings, 'recording')}`
+              : ' hid nothing',
+            'dim',
+          ),
+        ],
+      }),
     ),
   ]
 }

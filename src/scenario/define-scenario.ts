@@ -1,6 +1,9 @@
 /**
  * Scenario files: which pipeline, which recordings, which variants. The unit of a CI regression suite.
  */
+import { isAbsolute, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { getCallSites } from 'node:util'
 import { compileNoiseRules, type NoiseRules } from '../diff/noise-rules.ts'
 import { ParallaxError } from '../recording/errors.ts'
 import type { Variant } from '../replay/types.ts'
@@ -84,9 +87,28 @@ export function defineScenario(definition: ScenarioDefinition): Scenario {
       "Write expect: 'agree', or expect: { divergeAt: '<stage>' } for a known bug kept as a test.",
     )
   }
-  // Checked now, so a bad rule fails where the scenario is defined, naming the rule.
-  compileNoiseRules(definition.noise, `scenario ${definition.name} noise`)
+  // Checked now, so a bad rule fails where the scenario is defined, naming the file and the rule.
+  compileNoiseRules(definition.noise, `${definingFile() ?? `scenario ${definition.name}`} noise`)
   return Object.freeze({ ...definition, [SCENARIO]: true as const })
+}
+
+/**
+ * A path as the user would type it: relative to the working folder when it is under it.
+ * @example shownPath('/repo/scenarios/api.ts') // 'scenarios/api.ts' in /repo
+ */
+export function shownPath(path: string): string {
+  const local = relative(process.cwd(), path)
+  return local !== '' && !local.startsWith('..') && !isAbsolute(local) ? local : path
+}
+
+/** The file that called {@link defineScenario} (the scenario file), from the stack; undefined if unknown. */
+function definingFile(): string | undefined {
+  const own = fileURLToPath(import.meta.url)
+  for (const { scriptName } of getCallSites(10)) {
+    const path = scriptName.startsWith('file:') ? fileURLToPath(scriptName) : scriptName
+    if (isAbsolute(path) && path !== own) return shownPath(path)
+  }
+  return undefined
 }
 
 /** True for a value made by {@link defineScenario}. */

@@ -182,21 +182,71 @@ export function noiseFileOf(scenarioFile: string): string {
   return join(dirname(scenarioFile), `${basename(scenarioFile, extname(scenarioFile))}.noise.json`)
 }
 
+/** What learning did: the rules file, the rules it holds now, and the ignore rules this run added to it. */
+export interface LearnedNoise {
+  file: string
+  rules: NoiseRules
+  /** Ignore rules that were not in the file yet; empty when the file was left as it was (or not created). */
+  added: string[]
+}
+
 /**
  * Writes learned rules beside the scenario, added to the rules already learned there (nothing is dropped:
- * a person removes what should not be ignored). Returns the file and the rules it now holds.
- * @example await learnNoise(scenario, detection.rules)
+ * a person removes what should not be ignored). The file is only written when a rule is new.
+ * @example const { added } = await learnNoise(scenario, detection.rules)
  */
-export async function learnNoise(
-  scenario: ResolvedScenario,
-  rules: NoiseRules,
-): Promise<{ file: string; rules: NoiseRules }> {
+export async function learnNoise(scenario: ResolvedScenario, rules: NoiseRules): Promise<LearnedNoise> {
   const file = noiseFileOf(scenario.file)
   const before = existsSync(file) ? readNoiseFile(file) : {}
-  const ignore = [...new Set([...(before.ignore ?? []), ...(rules.ignore ?? [])])]
-  const merged: NoiseRules = { ...before, ...(ignore.length > 0 && { ignore }) }
+  const known = new Set(before.ignore ?? [])
+  const added = [...new Set(rules.ignore ?? [])].filter((path) => !known.has(path))
+  if (added.length === 0) return { file, rules: before, added }
+  const merged: NoiseRules = { ...before, ignore: [...known, ...added] }
   await writeFileAtomically(file, (handle) => handle.writeFile(`${JSON.stringify(merged, null, 2)}\n`))
-  return { file, rules: merged }
+  return { file, rules: merged, added }
+}
+
+/**
+ * The detection as `parallax replay --detect-noise --json` prints it (docs/json-output.md): versioned, every
+ * key present, `learned` null unless rules were learned. `file` is the rules file as the caller shows it.
+ * @example noiseDetectionJson(detection, learned && { ...learned, file: 'scenarios/api.noise.json' })
+ */
+export function noiseDetectionJson(detection: NoiseDetection, learned?: LearnedNoise): JsonNoiseDetection {
+  return {
+    format: 'parallax-noise-detection',
+    version: 1,
+    scenario: detection.scenario,
+    variants: [...detection.variants],
+    recordings: detection.recordings,
+    failed: detection.failed,
+    findings: detection.findings.map((finding) => ({
+      path: finding.path,
+      where: finding.where,
+      variants: [...finding.variants],
+      recordings: finding.recordings,
+      example: finding.example,
+    })),
+    ignore: [...(detection.rules.ignore ?? [])],
+    learned:
+      learned === undefined
+        ? null
+        : { file: learned.file, added: [...learned.added], ignore: [...(learned.rules.ignore ?? [])] },
+  }
+}
+
+/** The JSON form of a noise detection (see {@link noiseDetectionJson}). */
+export interface JsonNoiseDetection {
+  format: 'parallax-noise-detection'
+  version: 1
+  scenario: string
+  variants: string[]
+  recordings: number
+  failed: number
+  findings: NoiseFinding[]
+  /** The noisy paths as ignore rules. */
+  ignore: string[]
+  /** With --learn-noise: the rules file, the rules this run added to it, and every ignore rule it holds. */
+  learned: { file: string; added: string[]; ignore: string[] } | null
 }
 
 /**

@@ -27,6 +27,7 @@ export {
   scenarioPassed,
   shardOf,
 } from './run-suite.ts'
+export { shellCommand, shellQuote } from './shell-command.ts'
 export {
   type Verification,
   type VerifiedRecording,

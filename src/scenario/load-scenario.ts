@@ -1,11 +1,11 @@
 /**
  * Loading a scenario file and resolving its paths against the file's folder.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { type CompiledNoise, compileNoiseRules, mergeNoise } from '../diff/noise-rules.ts'
-import { ParallaxError } from '../recording/errors.ts'
+import { isParallaxError, ParallaxError } from '../recording/errors.ts'
 import type { PipelineRef, Variant } from '../replay/types.ts'
 import {
   defineScenario,
@@ -13,8 +13,10 @@ import {
   type Scenario,
   type ScenarioDefinition,
   type ScenarioExpectation,
+  shownPath,
 } from './define-scenario.ts'
 import { noiseFileOf, readNoiseFile } from './detect-noise.ts'
+import { jsonScenarioIssue, scenarioFolderError, scenarioImportError } from './load-scenario-errors.ts'
 import { scenarioFileSchema } from './scenario-schema.ts'
 
 /** A scenario with every path made absolute and its variants named. */
@@ -43,19 +45,16 @@ export async function loadScenario(path: string): Promise<ResolvedScenario> {
       hint: 'Pass the path of a scenario file, e.g. `parallax replay scenarios/copilot.ts`.',
     })
   }
+  if (statSync(file).isDirectory()) throw scenarioFolderError(path)
   if (file.endsWith('.json')) return resolveScenario(readJsonScenario(file, path), file)
   let mod: Record<string, unknown>
   try {
     mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>
   } catch (error) {
-    throw new ParallaxError(
-      'PARALLAX_USAGE',
-      `Failed to load scenario ${path}: it threw while loading: ${(error as Error).message}`,
-      {
-        hint: 'Fix the error in the scenario file (or in what it imports).',
-        cause: error,
-      },
-    )
+    // A check of defineScenario that names this file (a bad noise rule) says where and how to fix it.
+    if (isParallaxError(error, 'PARALLAX_USAGE') && error.message.includes(` at ${shownPath(file)} `))
+      throw error
+    throw scenarioImportError(path, file, error)
   }
   const scenarios = Object.values(mod).filter(isScenario)
   const [scenario] = scenarios
@@ -88,24 +87,24 @@ function readJsonScenario(file: string, path: string): Scenario {
   }
   const parsed = scenarioFileSchema.safeParse(data)
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!
-    const at = issue.path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('')
     throw new ParallaxError(
       'PARALLAX_USAGE',
-      `Failed to load scenario ${path}: at ${at || 'the top'}, ${issue.message}.`,
+      `Failed to load scenario ${path}: ${jsonScenarioIssue(parsed.error.issues[0]!, data)}.`,
       {
         hint: 'schema/scenario.schema.json describes the file (point "$schema" at it for an editor to check it).',
       },
     )
   }
   const { $schema: _schema, ...definition } = parsed.data
+  // Before defineScenario, which would name its caller, this module: a bad rule names the JSON file.
+  compileNoiseRules(definition.noise, `${path} noise`)
   return defineScenario(definition as ScenarioDefinition)
 }
 
 /** The rules learned beside the scenario (`<name>.noise.json`, see detect-noise.ts), if any. */
 function learnedNoise(file: string): CompiledNoise | undefined {
   const learned = noiseFileOf(file)
-  return existsSync(learned) ? compileNoiseRules(readNoiseFile(learned), learned) : undefined
+  return existsSync(learned) ? compileNoiseRules(readNoiseFile(learned), shownPath(learned)) : undefined
 }
 
 /** Resolves a scenario defined in code, with paths relative to `file`. */
@@ -125,7 +124,7 @@ export function resolveScenario(scenario: Scenario, file: string): ResolvedScena
     compare,
     seed: scenario.seed ?? 1,
     allowHosts: scenario.allowHosts ?? [],
-    noise: mergeNoise(compileNoiseRules(scenario.noise, `${file} noise`), learnedNoise(file)),
+    noise: mergeNoise(compileNoiseRules(scenario.noise, `${shownPath(file)} noise`), learnedNoise(file)),
     expect: scenario.expect ?? 'agree',
   }
 }

@@ -22,6 +22,7 @@ import {
   type VariantRun,
 } from '../report/index.ts'
 import type { ResolvedScenario } from './load-scenario.ts'
+import { shellCommand } from './shell-command.ts'
 
 export interface RunScenarioOptions {
   /** Which two variants to compare; default the scenario's `compare`. */
@@ -41,6 +42,11 @@ export interface RunScenarioOptions {
   noise?: CompiledNoise
   /** Only the recordings this accepts (a CI shard, a filter); a scenario left with none is an error. */
   select?: (recording: Recording) => boolean
+  /**
+   * Command-line flags that change the result (the noise flags, e.g. `['--ignore', '**.at']`), added to
+   * every replay command so that it replays the same comparison.
+   */
+  replayFlags?: readonly string[]
 }
 
 interface Loaded {
@@ -122,7 +128,18 @@ export async function runScenario(
         source: { file: relative(cwd, entry.file), line: entry.line },
         route: inboundRoute(entry.recording.inbound.request),
         result: resultOf(left, right, isolations, { keepValues: options.keepValues === true, noise }),
-        replayKey: `parallax replay ${relative(cwd, scenario.file)} --recording ${entry.recording.id} --variants ${leftName},${rightName} --seed ${seed}`,
+        replayKey: shellCommand([
+          'parallax',
+          'replay',
+          relative(cwd, scenario.file),
+          '--recording',
+          entry.recording.id,
+          '--variants',
+          `${leftName},${rightName}`,
+          '--seed',
+          String(seed),
+          ...(options.replayFlags ?? []),
+        ]),
       }
       outcomes.push(outcome)
       options.onProgress?.(outcomes.length, selected.length, outcome)

@@ -35,6 +35,7 @@ import {
 } from '../replay/index.ts'
 import { type RecordingOutcome, type ReplayRun, statusOf, type VariantRun } from '../report/index.ts'
 import { noiseTotals } from './run-scenario.ts'
+import { shellCommand } from './shell-command.ts'
 
 /** Headers that differ between any two servers or connections: not compared unless asked. */
 export const DEFAULT_HTTP_NOISE = {
@@ -53,6 +54,8 @@ export interface RunTargetsOptions {
   /** Keep both answers of each divergence (`divergence.values`), for the HTML report. */
   keepValues?: boolean
   noise?: CompiledNoise
+  /** Command-line flags that change the result (the noise flags), added to every replay command. */
+  replayFlags?: readonly string[]
   onProgress?: (done: number, total: number, outcome: RecordingOutcome) => void
 }
 
@@ -109,8 +112,18 @@ export async function runTargets(
     }
   }
   const noise = mergeNoise(compileNoiseRules(DEFAULT_HTTP_NOISE, 'the default HTTP noise'), options.noise)
-  const command = `parallax replay ${path} ${targets.map((t) => `--target ${t.name}=${t.url}`).join(' ')}`
-  const replayKey = (id: string) => `${command} --recording ${id}`
+  // --concurrency and --rate change nothing for one recording: the replay command leaves them out.
+  const replayKey = (id: string) =>
+    shellCommand([
+      'parallax',
+      'replay',
+      path,
+      ...targets.flatMap((t) => ['--target', `${t.name}=${t.url}`]),
+      '--recording',
+      id,
+      ...(options.allowSideEffects ? ['--allow-side-effects'] : []),
+      ...(options.replayFlags ?? []),
+    ])
   const [left, right] = targets.length === 3 ? [targets[0]!, targets[2]!] : [targets[0]!, targets[1]!]
   const concurrency = Math.max(1, options.concurrency ?? 8)
   const client = createTargetClient(targets, concurrency)

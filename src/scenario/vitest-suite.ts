@@ -85,7 +85,11 @@ function failureText(outcome: RecordingOutcome, run: ReplayRun): string {
       lines.push(`Changed paths, ${left} → ${right}:`)
       for (const change of divergence.paths.slice(0, PATHS_SHOWN)) {
         const text = formatChange(change, 60)
-        lines.push(`  ${text.path}  ${text.before ?? '(absent)'} → ${text.after ?? '(absent)'}`)
+        lines.push(
+          change.op === 'move'
+            ? `  ${text.path}  ${text.before ?? ''}  moved ${text.move ?? ''}`
+            : `  ${text.path}  ${text.before ?? '(absent)'} → ${text.after ?? '(absent)'}`,
+        )
       }
       if (divergence.paths.length > PATHS_SHOWN)
         lines.push(`  +${divergence.paths.length - PATHS_SHOWN} more`)

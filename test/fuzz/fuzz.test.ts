@@ -106,8 +106,8 @@ describe('parallax fuzz', () => {
   it('cli: bad input gets a clear error and exit 2', async () => {
     const cases: Array<[args: string[], says: string]> = [
       [['--bogus'], "unknown option '--bogus'"],
-      [['--runs', '0'], 'expected a positive integer'],
-      [['--time-budget', 'soon'], 'expected a duration'],
+      [['--runs', '0'], 'it must be a positive integer'],
+      [['--time-budget', 'soon'], 'it must be a duration'],
       [['--recording', 'fr-abort'], 'already diverge on every recording (fr-abort)'],
       [['--recording', 'nope'], 'no recording to start from'],
       [['scenarios/none.ts'], 'no such file'],

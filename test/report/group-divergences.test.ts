@@ -1,7 +1,7 @@
 /**
  * Grouping divergences across many recordings: one bug over many recordings is one group whatever array
  * index it hits, different places or signatures are different groups, failed replays group by variant, code
- * and generalized message, and the order (count, then key) and keys are stable.
+ * and generalized message, and the order (count, then first appearance) and keys are stable.
  */
 import { describe, expect, it } from 'vitest'
 import { compareTraces } from '../../src/diff/index.ts'
@@ -163,8 +163,11 @@ describe('groupDivergences', () => {
       ]),
     )
     expect(groups.map((g) => g.count)).toEqual([2, 2])
-    // Equal counts: ordered by key.
-    expect(groups[0]!.key < groups[1]!.key).toBe(true)
+    // Equal counts: in the order their first recording appears (a: text, then b: title).
+    expect(groups.map((g) => g.recordingIds)).toEqual([
+      ['a', 'c'],
+      ['b', 'd'],
+    ])
   })
 
   it('groupDivergences: signatures are deduplicated and sorted, ops included', () => {
@@ -209,8 +212,8 @@ describe('groupDivergences', () => {
       replayRun([all.probe!, all.outbound!, twice(all.probe!, '2'), twice(all.outbound!, '2')]),
     )
     expect(groups.map((g) => [g.key.split(':')[0], g.count])).toEqual([
-      ['external', 2],
       ['stage', 2],
+      ['external', 2],
     ])
   })
 

@@ -60,6 +60,7 @@ describe('renderJson', () => {
         "diverge": 5,
         "failed": 1,
         "invalid": 1,
+        "noise": [],
         "total": 7,
       }
     `)

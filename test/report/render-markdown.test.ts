@@ -195,13 +195,17 @@ describe('renderMarkdown', () => {
     )
     expect(markdown).toContain('#### Examples')
     expect(markdown).toContain('- `$.lang`: `"fr"` → `"en"`')
-    expect(markdown).toContain('- hint: `Record this request again, or allow the host in the variant.`')
     expect(markdown).toContain('`recordings/copilot.ndjson:9`: `Failed to load recording')
+    // Groups of one recording each: the first three in run order are the examples.
     expect(reading.fenced).toEqual([
-      'parallax replay scenarios/copilot.ts --recording en-locale --variants local,production --seed 1',
+      'parallax replay scenarios/copilot.ts --recording fr-abort --variants local,production --seed 1',
       'parallax replay scenarios/copilot.ts --recording fr-region --variants local,production --seed 1',
-      'parallax replay scenarios/copilot.ts --recording fr-unrecorded --variants local,production --seed 1',
+      'parallax replay scenarios/copilot.ts --recording en-locale --variants local,production --seed 1',
     ])
+    const all = outcomes()
+    expect(renderMarkdown(replayRun([all.failed!, all.culprit!]))).toContain(
+      '- hint: `Record this request again, or allow the host in the variant.`',
+    )
     expect(markdown).toMatch(
       /<details>\n<summary>Replay the examples<\/summary>\n\n```sh\n[\s\S]*\n```\n\n<\/details>\n$/,
     )

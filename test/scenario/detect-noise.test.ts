@@ -46,8 +46,9 @@ describe('noise detection', () => {
     const learned = await learnNoise(scenario, detection.rules)
     expect(learned.file).toBe(noiseFileOf(file))
     expect(JSON.parse(await readFile(learned.file, 'utf8'))).toEqual({ ignore: ['$.thread'] })
-    // Learning again adds nothing twice.
-    await learnNoise(scenario, detection.rules)
+    expect(learned.added).toEqual(['$.thread'])
+    // Learning again adds nothing twice, and leaves the file as it was.
+    expect((await learnNoise(scenario, detection.rules)).added).toEqual([])
     expect(JSON.parse(await readFile(learned.file, 'utf8'))).toEqual({ ignore: ['$.thread'] })
 
     const after = await runScenario(await loadScenario(file))
@@ -71,7 +72,7 @@ describe('noise detection', () => {
       CI: 'true',
     })
     expect(learn.code).toBe(0)
-    expect(learn.stdout).toContain('Wrote 1 ignore rules to')
+    expect(learn.stdout).toContain('Wrote 1 new ignore rule to')
     const replay = await parallax(['replay', file])
     expect(replay.code).toBe(0)
     expect(replay.stdout).toContain('ignore $.thread hid 2 changes in 2 recordings')

@@ -10,7 +10,7 @@ const base = {
 }
 
 describe('scenario noise rules and expectations', () => {
-  it('defineScenario checks noise rules where they are written, naming the scenario and the rule', () => {
+  it('defineScenario checks noise rules where they are written, naming the file that defines it and the rule', () => {
     let error: unknown
     try {
       defineScenario({ ...base, noise: { ignore: ['$.ok', '$.bad['] } })
@@ -18,7 +18,7 @@ describe('scenario noise rules and expectations', () => {
       error = caught
     }
     expect(isParallaxError(error, 'PARALLAX_USAGE')).toBe(true)
-    expect((error as Error).message).toContain('scenario api noise.ignore[1]')
+    expect((error as Error).message).toContain('test/scenario/scenario-noise.test.ts noise.ignore[1]')
   })
 
   it('defineScenario rejects a malformed expectation, and resolves a missing one to agree', () => {

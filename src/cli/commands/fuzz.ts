@@ -7,7 +7,7 @@ import { relative } from 'node:path'
 import { Command, InvalidArgumentError } from 'commander'
 import { type FuzzReport, fuzzScenario } from '../../fuzz/fuzz-scenario.ts'
 import { plainChange, sanitizeText } from '../../report/index.ts'
-import { loadScenario } from '../../scenario/index.ts'
+import { loadScenario, shellCommand } from '../../scenario/index.ts'
 import { recordingsFolder } from '../../scenario/shrink-scenario.ts'
 import { writesAllowed } from '../ci-writes.ts'
 import { EXIT } from '../exit-codes.ts'
@@ -138,9 +138,18 @@ function text(report: FuzzReport, scenarioPath: string, notSaved: string | undef
   } else if (notSaved) {
     lines.push(`  ${notSaved}`)
   }
-  lines.push(
-    `  reproduce: parallax fuzz ${scenarioPath} --seed ${report.seed} --path ${finding.path} --recording ${report.from.join(' ')}`,
-  )
+  const reproduce = shellCommand([
+    'parallax',
+    'fuzz',
+    scenarioPath,
+    '--seed',
+    String(report.seed),
+    '--path',
+    finding.path,
+    '--recording',
+    ...report.from,
+  ])
+  lines.push(`  reproduce: ${reproduce}`)
   return `${lines.join('\n')}\n`
 }
 

@@ -8,6 +8,7 @@ import picocolors from 'picocolors'
 import { loadRecordings, summarizeRecordings } from '../../recording/index.ts'
 import { renderInspect, renderInspectJson } from '../../report/index.ts'
 import { EXIT } from '../exit-codes.ts'
+import { terminalWidth } from '../terminal-width.ts'
 
 interface InspectFlags {
   json?: boolean
@@ -46,7 +47,7 @@ export function inspectCommand(): Command {
         flags.color !== false && !flags.json && picocolors.isColorSupported && Boolean(process.stdout.isTTY)
       const text = flags.json
         ? renderInspectJson(path, summary)
-        : renderInspect(path, summary, { color, width: process.stdout.columns || 100 })
+        : renderInspect(path, summary, { color, width: terminalWidth(process.stdout) })
       process.stdout.write(text)
       process.exitCode = errors.length > 0 ? EXIT.usage : EXIT.agree
     })

@@ -8,15 +8,22 @@ import { ParallaxError } from '../../recording/errors.ts'
 import { parseTarget } from '../../replay/index.ts'
 import { type ReplayRun, renderJson, renderTerminal, reporterNames } from '../../report/index.ts'
 import { sanitizeText } from '../../report/sanitize-text.ts'
-import { detectNoise, learnNoise, type NoiseDetection } from '../../scenario/detect-noise.ts'
+import {
+  detectNoise,
+  type LearnedNoise,
+  learnNoise,
+  type NoiseDetection,
+  noiseDetectionJson,
+} from '../../scenario/detect-noise.ts'
 import { loadScenario, type ResolvedScenario } from '../../scenario/load-scenario.ts'
 import { runScenario } from '../../scenario/run-scenario.ts'
 import { runTargets } from '../../scenario/run-targets.ts'
 import { writesAllowed } from '../ci-writes.ts'
 import { EXIT, EXIT_CODES_HELP } from '../exit-codes.ts'
-import { addNoiseOptions, type NoiseFlags, noiseFromFlags } from '../noise-flags.ts'
+import { addNoiseOptions, type NoiseFlags, noiseArgs, noiseFromFlags } from '../noise-flags.ts'
 import { createProgress } from '../progress.ts'
 import { parseReportSpecs, type ReportSpec, writeReports } from '../report-flags.ts'
+import { terminalWidth } from '../terminal-width.ts'
 
 interface ReplayFlags extends NoiseFlags {
   detectNoise?: boolean
@@ -66,7 +73,7 @@ export function replayCommand(): Command {
     )
     .option(
       '--learn-noise',
-      'like --detect-noise, and add the noisy paths as ignore rules to <scenario>.noise.json',
+      'like --detect-noise, and add the noisy paths as ignore rules to <scenario>.noise.json (both print JSON with --json; neither takes --report, --target or noise rules)',
     )
     .option('--allow-write', 'let --learn-noise write when CI is set (it refuses otherwise)')
     .option(
@@ -99,6 +106,7 @@ export function replayCommand(): Command {
 }
 
 async function replay(scenarioPath: string, flags: ReplayFlags): Promise<number> {
+  if (flags.detectNoise || flags.learnNoise) rejectNoiseDetectionFlags(flags)
   if (flags.target !== undefined) return replayTargets(scenarioPath, flags)
   const scenario = await loadScenario(scenarioPath)
   if (flags.learnNoise && !writesAllowed(flags.allowWrite)) {
@@ -130,7 +138,7 @@ async function replay(scenarioPath: string, flags: ReplayFlags): Promise<number>
       ...(variants ? { variants } : {}),
       ...(flags.recording ? { recordingIds: flags.recording } : {}),
       ...(flags.seed === undefined ? {} : { seed: flags.seed }),
-      ...(noise && { noise }),
+      ...(noise && { noise, replayFlags: noiseArgs(flags) }),
       // The HTML report shows the diverging values side by side.
       ...(reports.some((report) => report.format === 'html') && { keepValues: true }),
       onProgress: (done, total, outcome) => progress.update(done, total, outcome.recordingId),
@@ -153,7 +161,7 @@ async function finish(
 ): Promise<number> {
   const color =
     flags.color !== false && !flags.json && picocolors.isColorSupported && Boolean(process.stdout.isTTY)
-  const options = { color, width: process.stdout.columns || 100, verbose: flags.verbose === true }
+  const options = { color, width: terminalWidth(process.stdout), verbose: flags.verbose === true }
   const reported = await writeReports(run, reports, options)
   const text = reported ?? (flags.json ? renderJson(run) : `${renderTerminal(run, options)}${appendix}`)
   if ((reported !== undefined || flags.json) && appendix !== '') process.stderr.write(appendix)
@@ -179,7 +187,7 @@ async function replayTargets(path: string, flags: ReplayFlags): Promise<number> 
       ...(flags.concurrency !== undefined && { concurrency: flags.concurrency }),
       ...(flags.rate !== undefined && { rate: flags.rate }),
       ...(flags.recording && { recordingIds: flags.recording }),
-      ...(noise && { noise }),
+      ...(noise && { noise, replayFlags: noiseArgs(flags) }),
       ...(reports.some((report) => report.format === 'html') && { keepValues: true }),
       onProgress: (done, total, outcome) => progress.update(done, total, outcome.recordingId),
     })
@@ -244,15 +252,57 @@ async function findNoise(scenario: ResolvedScenario, flags: ReplayFlags): Promis
       )
     }
   }
-  if (flags.learnNoise && detection.findings.length > 0) {
-    const { file, rules } = await learnNoise(scenario, detection.rules)
-    lines.push(
-      `Wrote ${rules.ignore?.length ?? 0} ignore rules to ${relative(process.cwd(), file)}: review them (a rule that hides a real bug hides it everywhere).`,
-    )
+  let learned: LearnedNoise | undefined
+  if (flags.learnNoise) {
+    const written = await learnNoise(scenario, detection.rules)
+    // Shown as the replay report shows files: relative to the working directory.
+    learned = { ...written, file: relative(process.cwd(), written.file) }
+    const { added } = learned
+    if (added.length > 0) {
+      lines.push(
+        `Wrote ${added.length} new ignore rule${added.length === 1 ? '' : 's'} to ${learned.file} (${learned.rules.ignore?.length ?? 0} in all): review them (a rule that hides a real bug hides it everywhere).`,
+      )
+    } else if (detection.findings.length > 0) {
+      lines.push(`No new rules: ${learned.file} already ignores every noisy path.`)
+    }
   }
-  process.stdout.write(`${lines.join('\n')}\n`)
+  const text = flags.json
+    ? `${JSON.stringify(noiseDetectionJson(detection, learned), null, 2)}\n`
+    : `${lines.join('\n')}\n`
+  await new Promise<void>((resolve, reject) =>
+    process.stdout.write(text, (error) => (error ? reject(error) : resolve())),
+  )
   if (flags.learnNoise) return EXIT.agree
   return detection.findings.length > 0 ? EXIT.diverge : EXIT.agree
+}
+
+/**
+ * Flags that mean nothing to --detect-noise and --learn-noise are usage errors, not silently ignored: the
+ * reports render a comparison of two variants, not a list of noisy paths.
+ */
+function rejectNoiseDetectionFlags(flags: ReplayFlags): void {
+  const mode = flags.learnNoise ? '--learn-noise' : '--detect-noise'
+  const noiseFlag = noiseArgs(flags)[0]
+  const conflict =
+    flags.report !== undefined
+      ? { flag: '--report', hint: `${mode} writes no report; --json prints what it finds as JSON.` }
+      : flags.target !== undefined
+        ? {
+            flag: '--target',
+            hint: 'Noise detection replays a scenario. Against running services, give a third --target (primary, secondary, candidate): what the first two disagree on is treated as noise.',
+          }
+        : noiseFlag !== undefined
+          ? {
+              flag: noiseFlag,
+              hint: `${mode} lists every path that differs between two runs of a variant, whatever the rules: drop ${noiseFlag}.`,
+            }
+          : undefined
+  if (conflict === undefined) return
+  throw new ParallaxError(
+    'PARALLAX_USAGE',
+    `Failed to parse the command line: ${conflict.flag} does not apply to ${mode}.`,
+    { hint: conflict.hint },
+  )
 }
 
 function parseVariants(value: string): [string, string] {

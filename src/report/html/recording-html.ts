@@ -159,7 +159,7 @@ function pathTable(paths: readonly ChangedPath[]): string {
         : change.op === 'remove'
           ? '− removed'
           : change.op === 'move'
-            ? '↷'
+            ? `moved ${safeText(text.move ?? '')}`
             : '→'
     return `<span class="path">${safeText(text.path)}</span><span class="before">${before}</span><span class="op">${op}</span><span class="after">${after}</span>`
   })

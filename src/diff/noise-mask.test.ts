@@ -1,0 +1,145 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { propertySeed } from '../../test/support/property-seed.ts'
+import { isParallaxError, type ParallaxError } from '../recording/errors.ts'
+import { compileNoiseRules, type NoiseRule } from './noise-rules.ts'
+
+type MaskRule = NoiseRule & { kind: 'mask' }
+
+function mask(pattern: string, flags?: string): MaskRule {
+  return compileNoiseRules({ masks: [{ pattern, flags }] }, 'n').rules[0] as MaskRule
+}
+
+function rejection(pattern: string, flags?: string): ParallaxError {
+  try {
+    mask(pattern, flags)
+  } catch (error) {
+    expect(isParallaxError(error, 'PARALLAX_USAGE')).toBe(true)
+    return error as ParallaxError
+  }
+  throw new Error(`expected /${pattern}/${flags ?? ''} to be rejected`)
+}
+
+describe('mask engines', () => {
+  it('compileNoiseRules: a mask proven linear runs on the usual engine whatever its counts (above 16 too)', () => {
+    for (const [pattern, flags] of [
+      ['[0-9a-f-]{36}', 'i'],
+      ['a{17}', ''],
+      ['[0-9a-f]{32}', ''],
+      ['\\d{1,20}ms', ''],
+      ['[0-9a-f]{64}', ''],
+      ['[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', 'i'],
+    ] as const)
+      expect({ pattern, engine: mask(pattern, flags).engine }).toEqual({ pattern, engine: 'backtracking' })
+    const { regex } = mask('[0-9a-f-]{36}', 'i')
+    expect('req 3F2A1B2C-1234-4ABC-8DEF-0123456789AB ok'.replace(regex, '<uuid>')).toBe('req <uuid> ok')
+    expect('took 12345678901234567890ms'.replace(mask('\\d{1,20}ms').regex, '<t>')).toBe('took <t>')
+  })
+
+  it('compileNoiseRules: bounded lookaheads and the u flag run on the usual engine when proven linear', () => {
+    for (const [pattern, flags] of [
+      ['a(?=b)', ''],
+      ['a(?!b)', ''],
+      ['id=(?=\\d{3})\\d+', ''],
+      ['[0-9]{4}', 'u'],
+      ['\\p{Lu}{2}-\\d{3}', 'u'],
+    ] as const)
+      expect({ pattern, engine: mask(pattern, flags).engine }).toEqual({ pattern, engine: 'backtracking' })
+    expect('ab ac'.replace(mask('a(?=b)').regex, 'X')).toBe('Xb ac')
+  })
+
+  it('compileNoiseRules: a mask that may backtrack and that the linear engine cannot run is rejected naming both reasons', () => {
+    const cases: Array<[string, string, RegExp, RegExp]> = [
+      ['(a)\\1', '', /backreference \(\\1\)/, /backreference/],
+      ['(?<n>a)\\k<n>', '', /backreference \(\\k<n>\)/, /backreference/],
+      ['a(?=b+c)', '', /b\+ repeats inside a lookahead.*lookaheads \(\(\?=b\+c\)\)/, /lookahead/],
+      ['(?:ab){17}c', '', /\(\?:ab\)\{17\} repeats a piece longer than one character.*above 16/, /16/],
+      ['(a+)+\\d{17}', '', /a\+ is nested in \(a\+\)\+.*above 16 \(\\d\{17\}\)/, /16/],
+      ['[0-9]+x{17}', '', /\[0-9\]\+ is rescanned.*above 16 \(x\{17\}\)/, /\\d\{1,20\}/],
+      ['a{1000}', '', /1,000 steps.*above 16 \(a\{1000\}\)/, /smaller counts/],
+      ['[0-9a-f]{128}', '', /128 steps.*above 16/, /smaller counts/],
+      ['a{0,40}a{0,40}b', '', /steps.*above 16 \(a\{0,40\}\)/, /smaller counts/],
+      ['(a+)+$', 'u', /a\+ is nested in \(a\+\)\+.*the u flag/, /u flag/],
+      ['(?<=a+)a{5}b', '', /lookbehind/, /lookbehind/],
+    ]
+    for (const [pattern, flags, message, hint] of cases) {
+      const error = rejection(pattern, flags)
+      expect(error.message, pattern).toMatch(message)
+      expect(error.message, pattern).not.toMatch(/large counted repetitions such as a\{1000\}/)
+      expect(error.hint, pattern).toMatch(hint)
+    }
+  })
+
+  it('compileNoiseRules: an empty pattern is rejected as matching the empty string, with the mask hint', () => {
+    let error: unknown
+    try {
+      compileNoiseRules({ masks: [{ pattern: '' }] }, 'n')
+    } catch (caught) {
+      error = caught
+    }
+    expect(isParallaxError(error, 'PARALLAX_USAGE')).toBe(true)
+    expect((error as Error).message).toContain('n.masks[0].pattern')
+    expect((error as Error).message).toContain('empty string')
+    expect((error as ParallaxError).hint).toContain('at least one character')
+  })
+
+  it('compileNoiseRules: a mask label shows the pattern as a regular expression literal', () => {
+    expect(mask('a/b').label).toBe('mask mask1 /a\\/b/')
+    expect(mask('a\\/b').label).toBe('mask mask1 /a\\/b/')
+    expect(mask('[0-9a-f-]{36}', 'i').label).toBe('mask mask1 /[0-9a-f-]{36}/i')
+  })
+
+  it('property: every accepted mask, on either engine, takes linear time on hostile 50 KB texts', {
+    timeout: 120_000,
+  }, () => {
+    const size = 50_000
+    const texts = ['a', 'b', '1', 'ab', 'a1', '<', 'ba'].map((unit) =>
+      unit.repeat(Math.ceil(size / unit.length)).slice(0, size),
+    )
+    const atom = fc.constantFrom('a', 'b', '1', '[ab]', '[^b]', '\\d', '.', '<', '[^<]', '\\w')
+    const quantifier = fc.oneof(
+      fc.constantFrom('', '', '*', '+', '?', '*?', '+?'),
+      fc.integer({ min: 0, max: 40 }).map((n) => `{${n}}`),
+      fc.integer({ min: 0, max: 40 }).map((n) => `{${n},}`),
+      fc
+        .tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 40 }))
+        .map(([n, extra]) => `{${n},${n + extra}}`),
+    )
+    const piece: fc.Arbitrary<string> = fc.letrec<{ piece: string; seq: string }>((tie) => ({
+      piece: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        fc.tuple(atom, quantifier).map(([a, q]) => a + q),
+        fc.tuple(tie('seq'), tie('seq'), quantifier).map(([a, b, q]) => `(?:${a}|${b})${q}`),
+        fc.tuple(tie('seq'), quantifier).map(([a, q]) => `(${a})${q}`),
+        fc.tuple(fc.constantFrom('(?=', '(?!', '(?<=', '(?<!'), tie('seq')).map(([l, a]) => `${l}${a})`),
+        fc.constant('\\1'),
+      ),
+      seq: fc.array(tie('piece'), { minLength: 1, maxLength: 3 }).map((pieces) => pieces.join('')),
+    })).seq
+    let accepted = 0
+    fc.assert(
+      fc.property(piece, fc.constantFrom('', 'i', 'u'), (pattern, flags) => {
+        let rule: MaskRule
+        try {
+          rule = mask(pattern, flags)
+        } catch (error) {
+          if (!isParallaxError(error, 'PARALLAX_USAGE')) throw error
+          return
+        }
+        accepted++
+        for (const text of texts) {
+          for (const suffix of ['', '!']) {
+            const start = performance.now()
+            rule.regex.lastIndex = 0
+            ;`${text}${suffix}`.replace(rule.regex, '<m>')
+            const ms = performance.now() - start
+            // Linear masks take at most ~10 ms here (64 steps per position); quadratic ones seconds.
+            expect({ pattern, flags, engine: rule.engine, slow: ms > 600 }).toMatchObject({ slow: false })
+          }
+        }
+      }),
+      { numRuns: 80, seed: propertySeed('mask engines') },
+    )
+    expect(accepted).toBeGreaterThan(10)
+  })
+})
