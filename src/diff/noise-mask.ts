@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module'
 import { setFlagsFromString } from 'node:v8'
-import type { AST } from '@eslint-community/regexpp'
+import { type AST, RegExpParser } from '@eslint-community/regexpp'
 import { ParallaxError } from '../recording/errors.ts'
 
 /** The regular expression engine of a mask. */
@@ -55,33 +55,41 @@ export function compileMask(
   if (!MASK_FLAGS.test(flags)) {
     throw invalid(`flags ${JSON.stringify(flags)} are not allowed`, 'Masks take the flags i, m, s and u.')
   }
-  let usual: RegExp
   try {
-    usual = new RegExp(pattern, flags)
+    // Compiled only: running it (even on '') could backtrack exponentially before it is proven safe.
+    new RegExp(pattern, flags)
   } catch (error) {
     throw invalid(
       (error as Error).message.replace(/^Invalid regular expression: (\/.*\/[a-z]*: )?/s, ''),
       'Fix the regular expression.',
     )
   }
-  if (pattern === '' || usual.test('')) {
-    throw invalid(
+  const empty = () =>
+    invalid(
       pattern === '' ? 'it is empty, so it matches the empty string' : 'it matches the empty string',
       'A mask must match at least one character, e.g. [0-9]+ not [0-9]*.',
     )
-  }
+  if (pattern === '') throw empty()
   // The linear-time engine has no `i`: spell each ASCII letter in both cases instead, on both engines
   // alike, so a mask hides the same text whichever engine runs it.
   const source = flags.includes('i') ? bothCases(pattern) : pattern
   const others = flags.replace('i', '')
+  // Whether it matches '' is asked of the engine that will run it, once that is known to be safe.
+  const chosen = (regex: RegExp, engine: MaskEngine) => {
+    if (regex.test('')) throw empty()
+    regex.lastIndex = 0
+    return { regex, engine }
+  }
   const risk = backtrackingRisk(pattern, flags)
-  if (risk === undefined) return { regex: new RegExp(source, `${others}g`), engine: 'backtracking' }
+  if (risk === undefined) return chosen(new RegExp(source, `${others}g`), 'backtracking')
   enableLinearEngine()
+  let linear: RegExp | undefined
   try {
-    return { regex: new RegExp(source, `${others}g${LINEAR_FLAG}`), engine: 'linear' }
+    linear = new RegExp(source, `${others}g${LINEAR_FLAG}`)
   } catch {
     // Named below: what the linear engine lacks, after what the usual engine could do with the pattern.
   }
+  if (linear !== undefined) return chosen(linear, 'linear')
   const blockers = linearBlockers(pattern, flags)
   if (risk.kind === 'backreference' && blockers.length === 1 && blockers[0]!.kind === 'backreference') {
     throw invalid(
@@ -161,23 +169,39 @@ export function backtracksInLinearTime(pattern: string, flags: string): boolean 
  * @example backtrackingRisk('(a+)+$', '')?.reason // 'a+ is nested in (a+)+'
  */
 export function backtrackingRisk(pattern: string, flags: string): BacktrackingRisk | undefined {
-  // Loaded on the first mask (30 ms), not by every command that imports the diff layer.
-  scslre ??= createRequire(import.meta.url)('scslre') as typeof import('scslre')
-  let analysis: ReturnType<typeof scslre.analyse>
+  const unanalysed: BacktrackingRisk = {
+    kind: 'unanalysed',
+    raw: pattern,
+    reason: 'it could not be analysed',
+    hint: 'write it with plainer syntax',
+  }
+  let parsed: AST.Pattern
   try {
-    analysis = scslre.analyse({ source: pattern, flags }, { maxReports: 1 })
+    parsed = parsePattern(pattern, flags)
   } catch {
-    // Syntax V8 accepts and the analyser does not: nothing proven.
+    // Syntax V8 accepts and the parser does not: nothing proven.
+    return unanalysed
+  }
+  const facts: PatternFacts = { steps: 0 }
+  walk(parsed, 1, undefined, facts)
+  // Before scslre: its analysis grows with the counts (nested ones multiply), so a pattern such as
+  // (\w{5,19}){30,}(…){29} would keep it busy for minutes; the step bound rejects those at once.
+  if (facts.steps > MAX_STEPS_PER_POSITION) {
     return {
-      kind: 'unanalysed',
+      kind: 'steps',
       raw: pattern,
-      reason: 'it could not be analysed',
-      hint: 'write it with plainer syntax',
+      reason: `its counted repetitions take up to ${facts.steps.toLocaleString('en-US')} steps from every position of the text, more than ${MAX_STEPS_PER_POSITION}`,
+      hint: 'use smaller counts: a mask only needs enough of the text to tell it apart',
     }
   }
-  const { parsed, reports } = analysis
-  const facts: PatternFacts = { steps: 0 }
-  walk(parsed.pattern, 1, undefined, facts)
+  // Loaded on the first mask (30 ms), not by every command that imports the diff layer.
+  scslre ??= createRequire(import.meta.url)('scslre') as typeof import('scslre')
+  let reports: ReturnType<typeof scslre.analyse>['reports']
+  try {
+    reports = scslre.analyse({ source: pattern, flags }, { maxReports: 1 }).reports
+  } catch {
+    return unanalysed
+  }
   if (facts.backreference !== undefined) {
     return {
       kind: 'backreference',
@@ -229,14 +253,6 @@ export function backtrackingRisk(pattern: string, flags: string): BacktrackingRi
       raw: facts.piece,
       reason: `${facts.piece} repeats a piece longer than one character`,
       hint: 'repeat single characters or classes ([ab]+ rather than (?:ab)+)',
-    }
-  }
-  if (facts.steps > MAX_STEPS_PER_POSITION) {
-    return {
-      kind: 'steps',
-      raw: pattern,
-      reason: `its counted repetitions take up to ${facts.steps.toLocaleString('en-US')} steps from every position of the text, more than ${MAX_STEPS_PER_POSITION}`,
-      hint: 'use smaller counts: a mask only needs enough of the text to tell it apart',
     }
   }
   return undefined
@@ -377,7 +393,7 @@ function linearBlockers(pattern: string, flags: string): LinearBlocker[] {
     }
   }
   try {
-    visit(scslre!.analyse({ source: pattern, flags }, { maxReports: 0 }).parsed.pattern, 1)
+    visit(parsePattern(pattern, flags), 1)
   } catch {
     // Not parsed: said as `it` below.
   }
@@ -390,6 +406,11 @@ function linearBlockers(pattern: string, flags: string): LinearBlocker[] {
     })
   }
   return [...found.values()]
+}
+
+/** The pattern's syntax tree (regexpp, the parser scslre uses), for the walks that need no analysis. */
+function parsePattern(pattern: string, flags: string): AST.Pattern {
+  return new RegExpParser().parsePattern(pattern, 0, pattern.length, { unicode: flags.includes('u') })
 }
 
 function capitalize(text: string): string {
