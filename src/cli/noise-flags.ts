@@ -5,6 +5,7 @@
 import type { Command } from 'commander'
 import { type CompiledNoise, compileNoiseRules, type NoiseRules } from '../diff/index.ts'
 import { ParallaxError } from '../recording/errors.ts'
+import { shellQuote } from '../scenario/index.ts'
 
 /** The noise flags as commander parses them. */
 export interface NoiseFlags {
@@ -83,11 +84,13 @@ export function noiseFromFlags(flags: NoiseFlags): CompiledNoise | undefined {
 }
 
 /**
- * A flag's value as a POSIX shell reads it back: in single quotes, where nothing is escaped
- * (`'/\d{1,20}ms/'`, not JSON's `"/\\d{1,20}ms/"`); in double quotes when it holds a single quote.
+ * A flag's value as a POSIX shell reads it back, quoted as shellQuote quotes it (`'/\d{1,20}ms/'`, not
+ * JSON's `"/\\d{1,20}ms/"`; `'it'\''s'`) and in single quotes even when it needs none (`'//'`), so the
+ * value stands out in the sentence around it.
  */
 function asTyped(value: string): string {
-  return value.includes("'") ? `"${value.replace(/["\\$`]/g, '\\$&')}"` : `'${value}'`
+  const quoted = shellQuote(value)
+  return quoted === value ? `'${value}'` : quoted
 }
 
 /**

@@ -52,6 +52,11 @@ export {
   type NameRules,
 } from './redact/secret-names.ts'
 export type { TextPattern, TextRule } from './redact/text-rule.ts'
+export {
+  DEFAULT_REDACTION_KEY_NOTICE,
+  REDACTION_KEY_ADVICE,
+  redactionKeyWarning,
+} from './redaction-key-warning.ts'
 export type { RouteRule, SelectionOptions } from './request-selection.ts'
 export { isReplayTraffic, REPLAY_HEADER } from './request-selection.ts'
 export {

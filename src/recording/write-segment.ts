@@ -2,9 +2,12 @@
  * Writing an NDJSON segment atomically (see write-atomically.ts): the header and one canonical-key-order
  * line per recording, so a reader never sees a half-written segment and a failure leaves nothing behind.
  */
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { createGzip } from 'node:zlib'
 import packageJson from '../../package.json' with { type: 'json' }
 import { isParallaxError, ParallaxError } from './errors.ts'
-import type { WriteSegmentOptions } from './recording-store.ts'
+import { SEGMENT_FILE_SUFFIX, type WriteSegmentOptions } from './recording-store.ts'
 import { describeFirstIssue, recordingSchema } from './schema.ts'
 import { SEGMENT_LIMITS } from './segment-lines.ts'
 import { sortedJson } from './sorted-json.ts'
@@ -17,7 +20,8 @@ const BATCH_CHARS = 1024 * 1024
 /**
  * Writes `recordings` as one segment at `file` (creating its folder), replacing any file there atomically,
  * with mode 0600 like the recorder's segments (they hold production traffic, even redacted). Every recording
- * is validated first and written in canonical key order; failures throw PARALLAX_WRITE_FAILED.
+ * is validated first and written in canonical key order; failures throw PARALLAX_WRITE_FAILED. A file named
+ * `.ndjson.gz` (or `.ndjson.gz.open`) is gzip-compressed as it is written, as the loader reads it.
  * @example await writeSegment('recordings/2026-11-24.ndjson', recordings, { createdAt: '2026-11-24T08:00:00.000Z' })
  */
 export async function writeSegment(
@@ -35,27 +39,16 @@ export async function writeSegment(
     await writeFileAtomically(
       file,
       async (handle) => {
-        let batch = serialize(file, header, 1) + '\n'
-        const ids = new Map<string, number>()
-        for (const [index, recording] of recordings.entries()) {
-          const earlier = ids.get(recording.id)
-          if (earlier !== undefined) {
-            throw invalidRecording(
-              file,
-              index,
-              `its id ${JSON.stringify(recording.id)} is also the id of recording ${earlier}`,
-            )
-          }
-          ids.set(recording.id, index)
-          const issue = describeFirstIssue(recordingSchema, recording)
-          if (issue !== undefined) throw invalidRecording(file, index, `${issue.field} ${issue.problem}`)
-          batch += serialize(file, recording, index) + '\n'
-          if (batch.length >= BATCH_CHARS) {
-            await handle.write(batch)
-            batch = ''
-          }
+        const batches = segmentBatches(file, header, recordings)
+        if (!isGzipName(file)) {
+          for (const batch of batches) await handle.write(batch)
+          return
         }
-        await handle.write(batch)
+        // Written chunk by chunk through the handle (not a stream of it, which would close it): the handle
+        // stays open for writeFileAtomically to sync and close once the gzip stream has ended.
+        await pipeline(Readable.from(batches), createGzip(), async (compressed: AsyncIterable<Buffer>) => {
+          for await (const chunk of compressed) await handle.write(chunk)
+        })
       },
       { mode: OWNER_ONLY_MODE },
     )
@@ -71,6 +64,43 @@ export async function writeSegment(
       },
     )
   }
+}
+
+/** True when the loader reads `file` as gzip: `.ndjson.gz`, finalized or not. */
+function isGzipName(file: string): boolean {
+  const finalized = file.endsWith(SEGMENT_FILE_SUFFIX.open)
+    ? file.slice(0, -SEGMENT_FILE_SUFFIX.open.length)
+    : file
+  return finalized.endsWith(SEGMENT_FILE_SUFFIX.gzip)
+}
+
+/** The header and the recordings' lines, validated, in batches of about BATCH_CHARS characters. */
+function* segmentBatches(
+  file: string,
+  header: SegmentHeader,
+  recordings: readonly Recording[],
+): Generator<string> {
+  let batch = serialize(file, header, 1) + '\n'
+  const ids = new Map<string, number>()
+  for (const [index, recording] of recordings.entries()) {
+    const earlier = ids.get(recording.id)
+    if (earlier !== undefined) {
+      throw invalidRecording(
+        file,
+        index,
+        `its id ${JSON.stringify(recording.id)} is also the id of recording ${earlier}`,
+      )
+    }
+    ids.set(recording.id, index)
+    const issue = describeFirstIssue(recordingSchema, recording)
+    if (issue !== undefined) throw invalidRecording(file, index, `${issue.field} ${issue.problem}`)
+    batch += serialize(file, recording, index) + '\n'
+    if (batch.length >= BATCH_CHARS) {
+      yield batch
+      batch = ''
+    }
+  }
+  yield batch
 }
 
 function invalidRecording(file: string, index: number, reason: string): ParallaxError {

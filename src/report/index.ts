@@ -16,6 +16,7 @@ export {
 } from './group-divergences.ts'
 export type { CulpritCount, RecordingStatus } from './outcome-status.ts'
 export { countCulprits, statusOf } from './outcome-status.ts'
+export { plural } from './plural.ts'
 export { renderHtml } from './render-html.ts'
 export { type JsonInspection, renderInspect, renderInspectJson } from './render-inspect.ts'
 export type { JsonError, JsonRecording, JsonReplayResult } from './render-json.ts'

@@ -13,6 +13,7 @@ import { CONTENT_SECURITY_POLICY, PAGE_CSS, PAGE_SCRIPT } from './html/page-asse
 import { recordingHtml } from './html/recording-html.ts'
 import { visualDiffCss } from './html/visual-diff.ts'
 import { countCulprits, type RecordingStatus, statusOf } from './outcome-status.ts'
+import { plural } from './plural.ts'
 import { formatMs } from './render-timeline.ts'
 import type { RecordingOutcome, ReplayRun } from './types.ts'
 
@@ -57,16 +58,12 @@ export function renderHtml(run: ReplayRun): string {
   return `<!doctype html>\n<html lang="en">\n<head>\n${head}\n</head>\n<body${large}>\n${body}\n</body>\n</html>\n`
 }
 
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`
-}
-
 function headerHtml(run: ReplayRun): string {
   const [left, right] = run.variants.map(safeText)
   const { total, agree, diverge, failed, invalid } = run.summary
   const chip = (count: number, text: string, status: RecordingStatus) =>
     `<button type="button" class="chip ${status}${count === 0 ? ' zero' : ''}" data-filter-status="${status}">${count} ${text}</button>`
-  const invalidText = `${invalid} invalid line${invalid === 1 ? '' : 's'}`
+  const invalidText = plural(invalid, 'invalid line')
   const invalidChip =
     invalid > 0
       ? `<a class="chip invalid" href="#load-errors">${invalidText}</a>`

@@ -2,6 +2,7 @@
  * `parallax inspect`: what a folder of recordings holds, for a person (terminal) or a program (JSON).
  */
 import type { RecordingsSummary } from '../recording/summarize-recordings.ts'
+import { plural } from './plural.ts'
 import { sanitizeText } from './sanitize-text.ts'
 import { type Line, paintLines, type Span, span, type UncutLine } from './styled-line.ts'
 
@@ -39,13 +40,13 @@ export function renderInspect(
   const lines: Array<Line | UncutLine> = [
     [
       span('parallax inspect', 'bold'),
-      span(` · ${sanitizeText(path)} · ${count(summary.files, 'file')}`, 'dim'),
+      span(` · ${sanitizeText(path)} · ${plural(summary.files, 'file')}`, 'dim'),
     ],
     [],
     [
       '  recordings  ',
       span(String(summary.recordings), 'bold'),
-      summary.invalid > 0 ? span(`   ! ${count(summary.invalid, 'invalid line')}`, 'yellow') : '',
+      summary.invalid > 0 ? span(`   ! ${plural(summary.invalid, 'invalid line')}`, 'yellow') : '',
     ],
     ['  time span   ', summary.span ? `${summary.span.first} → ${summary.span.last}` : '—'],
     [
@@ -54,27 +55,32 @@ export function renderInspect(
     ],
     [
       '  outbound    ',
-      `${count(summary.outbound.calls, 'call')} (${summary.outbound.streamed} streamed, ${summary.outbound.incomplete} incomplete)`,
+      `${plural(summary.outbound.calls, 'call')} (${summary.outbound.streamed} streamed, ${summary.outbound.incomplete} incomplete)`,
     ],
     [
       '  bodies      ',
-      `${bytes(summary.bodies.bytes)} on the wire, ${bytes(summary.bodies.kept)} kept (${count(summary.bodies.truncated, 'truncated body', 'truncated bodies')})`,
+      `${bytes(summary.bodies.bytes)} on the wire, ${bytes(summary.bodies.kept)} kept (${plural(summary.bodies.truncated, 'truncated body', 'truncated bodies')})`,
     ],
     [
       '  redacted    ',
-      `${count(summary.redactedValues, 'value')} (${count(summary.redactedHeaders, 'header value')})`,
+      `${plural(summary.redactedValues, 'value')} (${plural(summary.redactedHeaders, 'header value')})`,
     ],
     ...writerLines(summary),
-    [],
-    [span('  routes', 'bold')],
-    ...summary.routes
-      .slice(0, ROUTES_SHOWN)
-      .map(({ route, count: n }): Line => ['    ', String(n).padStart(6), '  ', sanitizeText(route)]),
   ]
+  // No heading over nothing: a folder with no recording has no route to list.
+  if (summary.routes.length > 0) {
+    lines.push(
+      [],
+      [span('  routes', 'bold')],
+      ...summary.routes
+        .slice(0, ROUTES_SHOWN)
+        .map(({ route, count: n }): Line => ['    ', String(n).padStart(6), '  ', sanitizeText(route)]),
+    )
+  }
   const rest = summary.routes.slice(ROUTES_SHOWN)
   if (rest.length > 0) {
     const n = rest.reduce((sum, r) => sum + r.count, 0)
-    lines.push([span(`    ${String(n).padStart(6)}  in ${count(rest.length, 'more route')}`, 'dim')])
+    lines.push([span(`    ${String(n).padStart(6)}  in ${plural(rest.length, 'more route')}`, 'dim')])
   }
   if (summary.problems.length > 0) {
     lines.push([], [span('  invalid', 'yellow', 'bold')])
@@ -106,7 +112,7 @@ function writerLines(summary: RecordingsSummary): Line[] {
   const lines: Line[] = []
   if (segments.unfinalized > 0 || writers !== null) {
     const open = segments.unfinalized > 0 ? ` (${segments.unfinalized} unfinalized)` : ''
-    lines.push(['  segments    ', `${count(segments.read, 'file')}${open}, ${bytes(segments.bytes)}`])
+    lines.push(['  segments    ', `${plural(segments.read, 'file')}${open}, ${bytes(segments.bytes)}`])
   }
   if (writers !== null) {
     const { dropped } = writers
@@ -121,12 +127,12 @@ function writerLines(summary: RecordingsSummary): Line[] {
     const running = writers.running > 0 ? ` (${writers.running} not closed)` : ''
     lines.push([
       '  writers     ',
-      `${count(writers.count, 'writer')}${running}: ${writers.enqueued} enqueued, ${writers.written} written, ${dropped.total} dropped${reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}`,
+      `${plural(writers.count, 'writer')}${running}: ${writers.enqueued} enqueued, ${writers.written} written, ${dropped.total} dropped${reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}`,
     ])
     if (writers.deleted.segments > 0) {
       lines.push([
         '  deleted     ',
-        `${count(writers.deleted.segments, 'segment')} (${bytes(writers.deleted.bytes)}) to stay under the total size cap`,
+        `${plural(writers.deleted.segments, 'segment')} (${bytes(writers.deleted.bytes)}) to stay under the total size cap`,
       ])
     }
   }
@@ -134,14 +140,10 @@ function writerLines(summary: RecordingsSummary): Line[] {
   if (writers !== null || lost > 0) {
     const parts = [`${loss.dropped} dropped`]
     if (loss.unflushed > 0) parts.push(`up to ${loss.unflushed} unflushed in writers not closed`)
-    parts.push(count(loss.torn, 'torn line'))
+    parts.push(plural(loss.torn, 'torn line'))
     lines.push(['  loss        ', lost > 0 ? span(parts.join(', '), 'yellow') : parts.join(', ')])
   }
   return lines
-}
-
-function count(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`
 }
 
 function bytes(n: number): string {

@@ -13,6 +13,7 @@ import { stripVTControlCharacters } from 'node:util'
 import type { ChangedPath, Divergence } from '../diff/types.ts'
 import type { SerializedError } from '../recording/errors.ts'
 import { formatChange } from './format-change.ts'
+import { plural } from './plural.ts'
 import { sanitizeText } from './sanitize-text.ts'
 import type { NoiseTotal, RecordingOutcome, ReplayRun } from './types.ts'
 
@@ -131,7 +132,6 @@ function junitSuite(run: ReplayRun): {
 /** What one noise rule hid: `hid 24 changes in 8 recordings`, or `hid nothing`. */
 function hid(total: NoiseTotal): string {
   if (total.hidden === 0) return 'hid nothing'
-  const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`
   return `hid ${plural(total.hidden, 'change')} in ${plural(total.recordings, 'recording')}`
 }
 

@@ -14,6 +14,7 @@ import { stripVTControlCharacters } from 'node:util'
 import type { ChangedPath } from '../diff/types.ts'
 import { formatChange } from './format-change.ts'
 import { type DivergenceGroup, groupDivergences, type SignatureEntry } from './group-divergences.ts'
+import { plural } from './plural.ts'
 import { formatMs } from './render-timeline.ts'
 import { sanitizeText } from './sanitize-text.ts'
 import type { ReplayRun } from './types.ts'
@@ -313,8 +314,4 @@ function code(text: string, max = NAME_CHARS): string {
 /** Table cell content: GFM splits a row on every pipe not preceded by a backslash, code spans included. */
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|')
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`
 }

@@ -12,6 +12,7 @@ import { formatChange } from './format-change.ts'
 import { formatDetail } from './format-detail.ts'
 import { groupDivergences, groupPlace } from './group-divergences.ts'
 import { countCulprits, statusOf } from './outcome-status.ts'
+import { plural } from './plural.ts'
 import { formatMs, renderTimeline } from './render-timeline.ts'
 import { sanitizeText } from './sanitize-text.ts'
 import { type Line, padEnd, paintLines, span, textWidth, type UncutLine, wrapText } from './styled-line.ts'
@@ -389,8 +390,4 @@ function summaryLine(run: ReplayRun): Line {
     part(invalid, invalid === 1 ? 'invalid line' : 'invalid lines', 'yellow'),
     span(`   (${formatMs(run.durationMs)})`, 'dim'),
   ]
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`
 }

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process'
 import { isAbsolute, relative } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { ParallaxError } from '../recording/errors.ts'
+import { shellCommand } from './shell-command.ts'
 
 /** The file types a scenario may be: modules Node loads, and JSON. */
 export const SCENARIO_FILE_TYPES = ['.ts', '.mts', '.js', '.mjs', '.json'] as const
@@ -19,7 +20,7 @@ export function scenarioFolderError(path: string): ParallaxError {
     'PARALLAX_USAGE',
     `Failed to load scenario ${path}: it is a folder, not a scenario file.`,
     {
-      hint: `To replay a folder of recordings, name it in a scenario's recordings (parallax replay scenarios/copilot.ts), or send it to running services with --target: parallax replay ${path} --target local=http://127.0.0.1:3000 --target prod=http://127.0.0.1:4000.`,
+      hint: `To replay a folder of recordings, name it in a scenario's recordings (parallax replay scenarios/copilot.ts), or send it to running services with --target: ${shellCommand(['parallax', 'replay', path, '--target', 'local=http://127.0.0.1:3000', '--target', 'prod=http://127.0.0.1:4000'])}.`,
     },
   )
 }

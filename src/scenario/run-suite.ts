@@ -8,7 +8,7 @@ import { join, relative, resolve } from 'node:path'
 import type { Divergence } from '../diff/index.ts'
 import { ParallaxError } from '../recording/errors.ts'
 import type { Recording } from '../recording/types.ts'
-import { type RecordingOutcome, type ReplayRun, statusOf } from '../report/index.ts'
+import { plural, type RecordingOutcome, type ReplayRun, statusOf } from '../report/index.ts'
 import type { ScenarioExpectation } from './define-scenario.ts'
 import { loadScenario } from './load-scenario.ts'
 import { runScenario } from './run-scenario.ts'
@@ -180,7 +180,7 @@ export async function runSuite(files: readonly string[], options: SuiteOptions =
       options.shard !== undefined || filter !== undefined,
     )
     if (options.failOnUnused && result.unusedOutbound.calls > 0 && result.problem === undefined) {
-      result.problem = `${result.unusedOutbound.calls} recorded outbound calls (in ${result.unusedOutbound.recordings} recordings) were not used by any replay: re-record, or check what stopped calling them.`
+      result.problem = `${plural(result.unusedOutbound.calls, 'recorded outbound call')} (in ${plural(result.unusedOutbound.recordings, 'recording')}) ${result.unusedOutbound.calls === 1 ? 'was' : 'were'} not used by any replay: re-record, or check what stopped calling them.`
     }
     scenarios.push(result)
     if (options.bail && (result.failed > 0 || result.problem !== undefined)) {

@@ -8,6 +8,7 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { httpOrigin } from '../../src/cli/commands/proxy.ts'
 import { bodyText } from '../../src/recording/body.ts'
 import { loadRecordings } from '../../src/recording/load-recordings.ts'
 import { startLoopback } from '../record/loopback.ts'
@@ -69,6 +70,45 @@ describe('cli: parallax proxy', () => {
       expect(bytes.includes('sk_live_proxyCliSecret')).toBe(false)
       expect(bytes.includes('hunter2-service-side')).toBe(false)
     }
+  })
+
+  it('proxy: an IPv6 address is printed in brackets, and one request is counted in the singular', async () => {
+    await using service = await startLoopback((_req, res) => res.end('ok'))
+    const out = await mkdtemp(join(tmpdir(), 'parallax-proxy-cli-'))
+    const child = spawn(
+      process.execPath,
+      [
+        resolve(ROOT, 'bin/parallax.js'),
+        'proxy',
+        '--listen',
+        '[::1]:0',
+        '--target',
+        service.url,
+        '--out',
+        out,
+      ],
+      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] },
+    )
+    let stderr = ''
+    const url = await new Promise<string>((resolveUrl, reject) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString()
+        const match = /proxy listening on (http:\/\/\S+) →/.exec(stderr)
+        if (match) resolveUrl(match[1] as string)
+      })
+      child.once('exit', (code) => reject(new Error(`proxy exited (${code}): ${stderr}`)))
+    })
+    expect(url).toMatch(/^http:\/\/\[::1\]:\d+$/)
+    expect(await (await fetch(`${url}/one`)).text()).toBe('ok')
+    child.kill('SIGTERM')
+    const [code] = (await once(child, 'exit')) as [number | null]
+    expect(code).toBe(0)
+    expect(stderr).toContain('[parallax] 1 request · 1 recorded')
+  })
+
+  it('proxy: httpOrigin brackets an IPv6 host and leaves an IPv4 one bare', () => {
+    expect(httpOrigin({ address: '::1', port: 8080 })).toBe('http://[::1]:8080')
+    expect(httpOrigin({ address: '127.0.0.1', port: 8080 })).toBe('http://127.0.0.1:8080')
   })
 
   it('proxy: a missing --target or a bad --listen is a usage error with a hint', async () => {

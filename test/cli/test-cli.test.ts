@@ -59,7 +59,7 @@ describe('parallax test (CLI)', () => {
     expect(code).toBe(0)
     expect(await folderDigest(join(ROOT, 'recordings'))).toBe(before)
     expect(stdout).toContain('✓ copilot (scenarios/copilot.ts): 8 recordings, 3 agree, 5 diverge, 0 failed')
-    expect(stdout).toContain('parallax test: 1 scenarios, 1 passed, 0 failed · 8 recordings')
+    expect(stdout).toContain('parallax test: 1 scenario, 1 passed, 0 failed · 8 recordings')
   })
 
   it('runSuite: shards split the recordings deterministically, each recording on exactly one shard', async () => {
@@ -97,7 +97,7 @@ describe('parallax test (CLI)', () => {
     expect(stdout).toContain('2 scenarios, 0 passed, 2 failed')
     const bail = await parallax(['test', dir, '--bail'])
     expect(bail.code).toBe(1)
-    expect(bail.stdout).toContain('1 scenarios, 0 passed, 1 failed · 8 recordings · stopped early (--bail)')
+    expect(bail.stdout).toContain('1 scenario, 0 passed, 1 failed · 8 recordings · stopped early (--bail)')
   })
 
   it('cli: a known divergence that is gone fails the suite until the expectation is updated; a filtered run does not judge that', async () => {
@@ -108,7 +108,7 @@ describe('parallax test (CLI)', () => {
     expect(full.stdout).toContain('No recording diverges at decode any more: the known bug looks fixed')
     const filtered = await parallax(['test', dir, '--filter', 'fr-'])
     expect(filtered.code).toBe(0)
-    expect(filtered.stdout).toContain('1 recordings')
+    expect(filtered.stdout).toContain('1 recording,')
   })
 
   it('cli: --report junit writes one suite per scenario, a known divergence as a passing test case', async () => {

@@ -27,7 +27,7 @@ describe('runSuite: unused recorded calls', () => {
     const strict = await runSuite([file], { failOnUnused: true })
     expect(strict.passed).toBe(false)
     expect(strict.scenarios[0]!.problem).toContain(
-      '1 recorded outbound calls (in 1 recordings) were not used by any replay',
+      '1 recorded outbound call (in 1 recording) was not used by any replay',
     )
   })
 })

@@ -4,7 +4,7 @@
  * recording that still diverges there, written as a repro test.
  */
 import { Command } from 'commander'
-import { sanitizeText } from '../../report/index.ts'
+import { plural, sanitizeText } from '../../report/index.ts'
 import { type Explanation, explainScenario } from '../../scenario/explain-scenario.ts'
 import { loadScenario } from '../../scenario/load-scenario.ts'
 import { describeOrigin, describeSize } from '../../scenario/shrink-scenario.ts'
@@ -99,7 +99,7 @@ function text(explanation: Explanation, shrink: boolean): string {
         : culprit.propagatedTo
     const carried = carriers.length > 0 ? `; ${listed(carriers)} only propagate` : ''
     lines.push(
-      `  ${index === 0 ? 'culprit stage:' : 'also:         '} ${sanitizeText(culprit.place)}  (${culprit.recordings} recording${culprit.recordings === 1 ? '' : 's'}${carried})`,
+      `  ${index === 0 ? 'culprit stage:' : 'also:         '} ${sanitizeText(culprit.place)}  (${plural(culprit.recordings, 'recording')}${carried})`,
     )
   }
   if (explanation.stages && roles) {
@@ -142,7 +142,7 @@ function text(explanation: Explanation, shrink: boolean): string {
       )
     }
     lines.push(
-      `                 (${config.replays} replays of ${config.recordings.length} recordings: ${config.recordings.map(sanitizeText).join(', ')})`,
+      `                 (${plural(config.replays, 'replay')} of ${plural(config.recordings.length, 'recording')}: ${config.recordings.map(sanitizeText).join(', ')})`,
     )
   }
   if (shrink) lines.push(reproLine(explanation))
@@ -156,7 +156,7 @@ function reproLine(explanation: Explanation): string {
     const recording = explanation.stages?.recording ?? 'the sampled recording'
     return `  smallest repro: none: ${sanitizeText(recording)} does not diverge at ${sanitizeText(explanation.culprits[0]!.place)} when replayed on its own`
   }
-  const sizes = `${describeSize(repro.to)}, from ${describeOrigin(repro.from)}; ${repro.tests} replays`
+  const sizes = `${describeSize(repro.to)}, from ${describeOrigin(repro.from)}; ${plural(repro.tests, 'replay')}`
   if (repro.written) {
     return `  smallest repro: ${sanitizeText(repro.recording)} (${sizes}) + ${sanitizeText(repro.test)}`
   }

@@ -6,7 +6,7 @@
 import { relative } from 'node:path'
 import { Command, InvalidArgumentError } from 'commander'
 import { type FuzzReport, fuzzScenario } from '../../fuzz/fuzz-scenario.ts'
-import { plainChange, sanitizeText } from '../../report/index.ts'
+import { plainChange, plural, sanitizeText } from '../../report/index.ts'
 import { loadScenario, shellCommand } from '../../scenario/index.ts'
 import { recordingsFolder } from '../../scenario/shrink-scenario.ts'
 import { writesAllowed } from '../ci-writes.ts'
@@ -82,7 +82,7 @@ Exit codes: 0 no divergence found, 1 a divergence found, 2 usage or input error.
           signal: controller.signal,
           onStart: (from, seed) =>
             process.stderr.write(
-              `[parallax] fuzzing ${scenario.name} around ${from.length} recording${from.length === 1 ? '' : 's'}, ${flags.runs} runs, seed ${seed} (Ctrl-C stops with what was found)\n`,
+              `[parallax] fuzzing ${scenario.name} around ${plural(from.length, 'recording')}, ${plural(flags.runs, 'run')}, seed ${seed} (Ctrl-C stops with what was found)\n`,
             ),
           onRun: (runs, requested, shrinking) =>
             progress.update(runs, requested, shrinking ? 'diverged: shrinking' : 'fuzzing'),
@@ -111,23 +111,23 @@ function text(report: FuzzReport, scenarioPath: string, notSaved: string | undef
   lines.push(`  from:    ${report.from.map(sanitizeText).join(', ')}${skipped}`)
   const seconds = report.durationMs / 1000
   const stopped = report.stopped ? `, stopped early (${report.stopped})` : ''
-  const failed = report.failedReplays > 0 ? `, ${report.failedReplays} replays failed` : ''
+  const failed = report.failedReplays > 0 ? `, ${plural(report.failedReplays, 'replay')} failed` : ''
   const finding = report.finding
   if (!finding) {
     lines.push(
-      `  no divergence in ${report.runs} of ${report.requested} runs (${seconds.toFixed(1)} s${stopped}${failed})`,
+      `  no divergence in ${report.runs} of ${plural(report.requested, 'run')} (${seconds.toFixed(1)} s${stopped}${failed})`,
     )
     return `${lines.join('\n')}\n`
   }
   lines.push(
-    `  found:   ${left} and ${right} diverge at ${sanitizeText(finding.place)} on run ${finding.foundAtRun} (shrunk in ${finding.shrinks} runs from ${finding.shrunkFromBytes} to ${finding.bytes} bytes${stopped}${failed})`,
+    `  found:   ${left} and ${right} diverge at ${sanitizeText(finding.place)} on run ${finding.foundAtRun} (shrunk in ${plural(finding.shrinks, 'run')} from ${finding.shrunkFromBytes} to ${plural(finding.bytes, 'byte')}${stopped}${failed})`,
     `  changes from ${sanitizeText(finding.from)}:`,
     ...finding.changes.map((change) => `    ${sanitizeText(change)}`),
     '  differs:',
     ...finding.paths.flatMap((path) => plainChange(path, 60).map((line) => `    ${line}`)),
   )
   const cwd = process.cwd()
-  const exchanges = `${finding.repro.outbound} outbound exchange${finding.repro.outbound === 1 ? '' : 's'}`
+  const exchanges = plural(finding.repro.outbound, 'outbound exchange')
   lines.push(
     `  smallest: ${exchanges}, ${finding.repro.bytes}-byte bodies (shrunk by bytes in ${finding.repro.replays} more replays)`,
   )

@@ -17,6 +17,7 @@ import {
   recordingsFromHar,
   writeHarFile,
 } from '../../recording/index.ts'
+import { plural } from '../../report/index.ts'
 import { EXIT } from '../exit-codes.ts'
 
 interface ImportFlags {
@@ -70,10 +71,6 @@ function skippedSummary(skipped: readonly HarSkippedEntry[]): string {
   const shown = skipped.slice(0, 3).map((entry) => `log.entries[${entry.index}]: ${entry.reason}`)
   const more = skipped.length > shown.length ? `; ${skipped.length - shown.length} more` : ''
   return `skipped ${skipped.length} (${shown.join('; ')}${more})`
-}
-
-function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count} ${count === 1 ? one : many}`
 }
 
 async function importHar(file: string, flags: ImportFlags): Promise<number> {

@@ -4,9 +4,14 @@
  * after a grace period), writes what is queued and finalizes the segment.
  */
 import { Command, InvalidArgumentError } from 'commander'
-import { createProxyRedaction, createRecordingProxy, createSegmentWriter } from '../../record/index.ts'
-import { redactionKeyWarning } from '../../record/redaction-key-warning.ts'
+import {
+  createProxyRedaction,
+  createRecordingProxy,
+  createSegmentWriter,
+  redactionKeyWarning,
+} from '../../record/index.ts'
 import { ParallaxError } from '../../recording/errors.ts'
+import { plural } from '../../report/index.ts'
 
 interface ProxyFlags {
   listen: string
@@ -81,7 +86,7 @@ export function proxyCommand(): Command {
       const warning = redactionKeyWarning(process.env)
       if (warning !== undefined) process.stderr.write(warning)
       process.stderr.write(
-        `[parallax] proxy listening on http://${address.address}:${address.port} → ${flags.target}, recording to ${flags.out}\n`,
+        `[parallax] proxy listening on ${httpOrigin(address)} → ${flags.target}, recording to ${flags.out}\n`,
       )
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
         process.once('SIGINT', () => resolve('SIGINT'))
@@ -99,9 +104,18 @@ export function proxyCommand(): Command {
         Object.values(written.dropped).reduce((sum, n) => sum + n, 0) -
         dropped.sinkFull
       process.stderr.write(
-        `[parallax] ${requests} requests · ${recorded + truncated} recorded (${truncated} with a body cut) · ${written.written} written · ${lost} dropped\n`,
+        `[parallax] ${plural(requests, 'request')} · ${recorded + truncated} recorded (${truncated} with a body cut) · ${written.written} written · ${lost} dropped\n`,
       )
     })
+}
+
+/**
+ * The URL of a listening address, an IPv6 host in brackets as URLs write it.
+ * @example httpOrigin({ address: '::1', port: 8080 }) // 'http://[::1]:8080'
+ */
+export function httpOrigin(address: { address: string; port: number }): string {
+  const host = address.address.includes(':') ? `[${address.address}]` : address.address
+  return `http://${host}:${address.port}`
 }
 
 function listenAddress(listen: string): { host: string; port: number } {

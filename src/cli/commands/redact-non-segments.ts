@@ -13,6 +13,7 @@ import {
   segmentHeaderSchema,
 } from '../../recording/index.ts'
 import { readSegmentLines } from '../../recording/segment-lines.ts'
+import { shellCommand } from '../../scenario/index.ts'
 
 /**
  * A file that is not a recording segment, why, and whether it reads as a HAR file.
@@ -98,7 +99,7 @@ export function nonSegmentState(found: NonSegmentFile): string {
  */
 export function nonSegmentAdvice(found: NonSegmentFile, path: string): string {
   if (found.kind === 'har') {
-    return `it is a HAR file: import it with \`parallax import har ${found.file} --out <dir>\` (which redacts its secrets), then delete it`
+    return `it is a HAR file: import it with \`${shellCommand(['parallax', 'import', 'har', found.file])} --out <dir>\` (which redacts its secrets), then delete it`
   }
   if (found.kind === 'newer') return 'redact and scan it with the newer parallax that wrote it'
   const where = found.file === path ? '' : ' or move it out of the recordings folder'
@@ -115,7 +116,7 @@ export function notASegment(found: NonSegmentFile, path: string, others: number)
   const more =
     others === 0
       ? ''
-      : ` ${others} more ${others === 1 ? 'file is' : 'files are'} not ${others === 1 ? 'a segment' : 'segments'} either (\`parallax scan ${path}\` lists them).`
+      : ` ${others} more ${others === 1 ? 'file is' : 'files are'} not ${others === 1 ? 'a segment' : 'segments'} either (\`${shellCommand(['parallax', 'scan', path])}\` lists them).`
   return new ParallaxError(
     'PARALLAX_RECORDING_INVALID',
     `Failed to redact ${found.file}: it ${nonSegmentState(found)} (${found.reason}).`,

@@ -7,6 +7,7 @@ import { Command } from 'commander'
 import {
   createRedactor,
   type Redactor,
+  redactionKeyWarning,
   redactSegments,
   type SegmentOutput,
   type SegmentRedaction,
@@ -111,34 +112,16 @@ export function redactCommand(): Command {
       const redactor = redactorFromFlags(flags)
       const [refused, ...others] = await nonSegmentFiles(path, 'redact recordings')
       if (refused !== undefined) throw notASegment(refused, path, others.length)
-      if (output.mode !== 'dry-run' && !process.env['PARALLAX_REDACTION_KEY']) {
-        process.stderr.write(
-          '[parallax] PARALLAX_REDACTION_KEY is not set: the placeholders use the public default key.\n',
-        )
-      }
-      const results = await ownerOnly(() =>
-        redactSegments(path, { redactor, output, dropInvalid: flags.dropInvalid === true }),
-      )
+      const warning = output.mode === 'dry-run' ? undefined : redactionKeyWarning(process.env)
+      if (warning !== undefined) process.stderr.write(warning)
+      const results = await redactSegments(path, {
+        redactor,
+        output,
+        dropInvalid: flags.dropInvalid === true,
+      })
       process.stdout.write(flags.json ? renderJson(path, output, results) : renderText(output, results))
       process.exitCode = EXIT.agree
     })
-}
-
-/**
- * Runs `write` with the umask 077, so that every file it creates is 0600 and every folder 0700: the
- * gzip segments redactSegments compresses through a plain write stream, too, not only those written by
- * writeSegment, which asks for 0600 itself.
- * @see docs/recording-files.md (recordings are 0600: they hold production traffic, even redacted)
- */
-async function ownerOnly<T>(write: () => Promise<T>): Promise<T> {
-  const previous = process.umask(0o077)
-  // A stricter umask the user set stays as strict.
-  if ((previous | 0o077) !== 0o077) process.umask(previous | 0o077)
-  try {
-    return await write()
-  } finally {
-    process.umask(previous)
-  }
 }
 
 function renderJson(path: string, output: SegmentOutput, results: SegmentRedaction[]): string {

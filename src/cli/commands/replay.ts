@@ -6,7 +6,7 @@ import { Command, Option } from 'commander'
 import picocolors from 'picocolors'
 import { ParallaxError } from '../../recording/errors.ts'
 import { parseTarget } from '../../replay/index.ts'
-import { type ReplayRun, renderJson, renderTerminal, reporterNames } from '../../report/index.ts'
+import { plural, type ReplayRun, renderJson, renderTerminal, reporterNames } from '../../report/index.ts'
 import { sanitizeText } from '../../report/sanitize-text.ts'
 import {
   detectNoise,
@@ -240,15 +240,15 @@ async function findNoise(scenario: ResolvedScenario, flags: ReplayFlags): Promis
     progress.stop()
   }
   const lines = [
-    `parallax noise · scenario ${sanitizeText(detection.scenario)} · each of ${detection.variants.map(sanitizeText).join(', ')} replayed twice · ${detection.recordings} recordings${detection.failed > 0 ? ` (${detection.failed} failed, not compared)` : ''}`,
+    `parallax noise · scenario ${sanitizeText(detection.scenario)} · each of ${detection.variants.map(sanitizeText).join(', ')} replayed twice · ${plural(detection.recordings, 'recording')}${detection.failed > 0 ? ` (${detection.failed} failed, not compared)` : ''}`,
   ]
   if (detection.findings.length === 0) {
     lines.push('No noise: every variant gave the same traces twice.')
   } else {
-    lines.push(`${detection.findings.length} noisy path${detection.findings.length === 1 ? '' : 's'}:`)
+    lines.push(`${plural(detection.findings.length, 'noisy path')}:`)
     for (const finding of detection.findings) {
       lines.push(
-        `  ${sanitizeText(finding.path)}  in ${sanitizeText(finding.where)} under ${finding.variants.map(sanitizeText).join(', ')}, ${finding.recordings} recording${finding.recordings === 1 ? '' : 's'} (e.g. ${sanitizeText(finding.example)})`,
+        `  ${sanitizeText(finding.path)}  in ${sanitizeText(finding.where)} under ${finding.variants.map(sanitizeText).join(', ')}, ${plural(finding.recordings, 'recording')} (e.g. ${sanitizeText(finding.example)})`,
       )
     }
   }
@@ -260,7 +260,7 @@ async function findNoise(scenario: ResolvedScenario, flags: ReplayFlags): Promis
     const { added } = learned
     if (added.length > 0) {
       lines.push(
-        `Wrote ${added.length} new ignore rule${added.length === 1 ? '' : 's'} to ${learned.file} (${learned.rules.ignore?.length ?? 0} in all): review them (a rule that hides a real bug hides it everywhere).`,
+        `Wrote ${plural(added.length, 'new ignore rule')} to ${learned.file} (${learned.rules.ignore?.length ?? 0} in all): review them (a rule that hides a real bug hides it everywhere).`,
       )
     } else if (detection.findings.length > 0) {
       lines.push(`No new rules: ${learned.file} already ignores every noisy path.`)

@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander'
 import { type ScanFinding, type ScanReport, scanSegments } from '../../record/index.ts'
+import { shellCommand } from '../../scenario/index.ts'
 import { EXIT } from '../exit-codes.ts'
 import { type RedactionFlags, redactorFromFlags, withRedactionFlags } from './redact.ts'
 import {
@@ -25,7 +26,7 @@ export function scanCommand(): Command {
   )
     .addHelpText(
       'after',
-      '\nExamples:\n  parallax scan recordings\n  parallax scan recordings --json --key ssn\n\nExit codes: 0 no secret found, 5 a secret was found, 2 usage error, missing path or a line that does not load.',
+      '\nExamples:\n  parallax scan recordings\n  parallax scan recordings --json --key ssn\n\nA file that is not a segment (e.g. a HAR file) is scanned line by line as raw text.\nExit codes: 0 no secret found, 5 a secret was found, 2 usage error, missing path or a line that does not load.',
     )
     .action(async (path: string, flags: RedactionFlags) => {
       const report = await scanSegments(path, redactorFromFlags(flags))
@@ -45,7 +46,7 @@ function renderText(path: string, report: ScanReport, nonSegments: readonly NonS
   for (const problem of report.problems) lines.push(`! ${problem.message}`)
   const outside = new Set(nonSegments.map((found) => found.file))
   // Findings come from recordings that loaded, from lines of a segment that did not load (scanned as raw
-  // text), or from a file that is no segment at all (only its first line was read): each counted apart.
+  // text), or from a file that is no segment at all (every line scanned as raw text): each counted apart.
   const inRecordings = report.findings.filter((f) => f.recording !== undefined)
   const inLines = report.findings.filter((f) => f.recording === undefined && !outside.has(f.file))
   const inFiles = new Set(report.findings.filter((f) => outside.has(f.file)).map((f) => f.file)).size
@@ -53,7 +54,7 @@ function renderText(path: string, report: ScanReport, nonSegments: readonly NonS
   const files = count(report.files, 'file')
   const advice = nonSegments.map(
     (found) =>
-      `  hint: ${found.file} ${nonSegmentState(found)} and was not scanned past its first line; ${nonSegmentAdvice(found, path)}.`,
+      `  hint: ${found.file} ${nonSegmentState(found)} (each of its lines was scanned as raw text); ${nonSegmentAdvice(found, path)}.`,
   )
   if (report.findings.length === 0) {
     lines.push(`No secrets found in ${recordings} (${files}).`, ...advice)
@@ -83,7 +84,7 @@ function renderText(path: string, report: ScanReport, nonSegments: readonly NonS
     ]
     const then = first.length > 0 ? `${first.join(' and ')}, then ` : ''
     lines.push(
-      `  hint: ${then}replace them with \`parallax redact ${path} --in-place\`, then rotate these secrets: they reached disk.`,
+      `  hint: ${then}replace them with \`${shellCommand(['parallax', 'redact', path, '--in-place'])}\`, then rotate these secrets: they reached disk.`,
     )
   } else {
     lines.push('  hint: rotate these secrets: they reached disk.')

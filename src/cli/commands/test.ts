@@ -6,7 +6,7 @@ import { relative, resolve } from 'node:path'
 import { Command, Option } from 'commander'
 import { ParallaxError } from '../../recording/errors.ts'
 import { writeFileAtomically } from '../../recording/write-atomically.ts'
-import { renderJunitRuns, sanitizeText, toJsonResult } from '../../report/index.ts'
+import { plural, renderJunitRuns, sanitizeText, toJsonResult } from '../../report/index.ts'
 import {
   findScenarioFiles,
   parseShard,
@@ -142,7 +142,7 @@ function summaryText(suite: SuiteRun, shardText: string): string {
         ? 'expects agreement'
         : `expects a known divergence at ${result.expect.divergeAt}`
     lines.push(
-      `${ok ? '✓' : '✗'} ${sanitizeText(run.scenario)} (${relative(process.cwd(), result.file)}): ${run.recordings.length} recordings, ${run.summary.agree} agree, ${run.summary.diverge} diverge, ${run.summary.failed} failed; ${expect}`,
+      `${ok ? '✓' : '✗'} ${sanitizeText(run.scenario)} (${relative(process.cwd(), result.file)}): ${plural(run.recordings.length, 'recording')}, ${run.summary.agree} agree, ${run.summary.diverge} diverge, ${run.summary.failed} failed; ${expect}`,
     )
     for (const outcome of run.recordings) {
       if (outcome.expectation?.met !== false) continue
@@ -154,18 +154,18 @@ function summaryText(suite: SuiteRun, shardText: string): string {
     if (result.problem) lines.push(`    ${result.problem}`)
     else if (result.unusedOutbound.calls > 0) {
       lines.push(
-        `    note: ${result.unusedOutbound.calls} recorded outbound calls (in ${result.unusedOutbound.recordings} recordings) were not used by any replay (--fail-on-unused to fail on it)`,
+        `    note: ${plural(result.unusedOutbound.calls, 'recorded outbound call')} (in ${plural(result.unusedOutbound.recordings, 'recording')}) ${result.unusedOutbound.calls === 1 ? 'was' : 'were'} not used by any replay (--fail-on-unused to fail on it)`,
       )
     }
     if (run.summary.invalid > 0)
-      lines.push(`    ${run.summary.invalid} invalid recording lines (parallax inspect lists them)`)
+      lines.push(`    ${plural(run.summary.invalid, 'invalid recording line')} (parallax inspect lists them)`)
   }
   for (const skipped of suite.skipped)
     lines.push(`- ${relative(process.cwd(), skipped.file)}: skipped, ${skipped.reason}`)
   const passed = suite.scenarios.filter(scenarioPassed).length
   const failed = suite.scenarios.length - passed
   lines.push(
-    `parallax test: ${suite.scenarios.length} scenarios, ${passed} passed, ${failed} failed · ${recordings} recordings${shardText}${suite.bailed ? ' · stopped early (--bail)' : ''}`,
+    `parallax test: ${plural(suite.scenarios.length, 'scenario')}, ${passed} passed, ${failed} failed · ${plural(recordings, 'recording')}${shardText}${suite.bailed ? ' · stopped early (--bail)' : ''}`,
   )
   return `${lines.join('\n')}\n`
 }

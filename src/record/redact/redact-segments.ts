@@ -3,19 +3,16 @@
  * redacted, and the segment written again (atomically, header kept) in place or below another folder —
  * or nothing is written and the report says what would change. Redacting a redacted segment changes nothing.
  */
-import { randomUUID } from 'node:crypto'
-import { createReadStream, createWriteStream } from 'node:fs'
-import { rename, rm } from 'node:fs/promises'
-import { basename, dirname, join, relative } from 'node:path'
-import { pipeline } from 'node:stream/promises'
-import { createGzip } from 'node:zlib'
+import { mkdir } from 'node:fs/promises'
+import { dirname, join, relative } from 'node:path'
 import { ParallaxError } from '../../recording/errors.ts'
 import { loadRecordings } from '../../recording/load-recordings.ts'
-import type { WriteSegmentOptions } from '../../recording/recording-store.ts'
-import type { Recording } from '../../recording/types.ts'
 import { writeSegment } from '../../recording/write-segment.ts'
 import type { RedactionFinding, Redactor } from './create-redactor.ts'
-import { isGzip, segmentFiles, segmentHeader } from './segment-files.ts'
+import { segmentFiles, segmentHeader } from './segment-files.ts'
+
+/** The folders `--out` creates are the owner's only, as the segments in them (see docs/recording-files.md). */
+const OWNER_ONLY_FOLDER_MODE = 0o700
 
 /**
  * Where the redacted segments go: `dry-run` writes nothing, `in-place` rewrites changed files, `out`
@@ -92,7 +89,12 @@ export async function redactSegments(
     }
     const target = output.mode === 'in-place' ? file : join(output.out, relative(root, file))
     const header = await segmentHeader(file)
-    await writeSegmentFile(
+    if (output.mode === 'out') {
+      // A folder that cannot be created fails writeSegment too, which says so as PARALLAX_WRITE_FAILED.
+      await mkdir(dirname(target), { recursive: true, mode: OWNER_ONLY_FOLDER_MODE }).catch(() => {})
+    }
+    // writeSegment writes a temp file (0600, `.tmp`), syncs it and renames it; `.ndjson.gz` stays gzip.
+    await writeSegment(
       target,
       redacted,
       header === undefined ? {} : { creator: header.creator, createdAt: header.createdAt },
@@ -117,32 +119,4 @@ function invalidLines(file: string, errors: readonly ParallaxError[]): ParallaxE
       details: { file, lines },
     },
   )
-}
-
-/** Writes a segment atomically, gzip-compressed when its name says so (`.ndjson.gz`). */
-async function writeSegmentFile(
-  target: string,
-  recordings: readonly Recording[],
-  options: WriteSegmentOptions,
-): Promise<void> {
-  if (!isGzip(target)) return writeSegment(target, recordings, options)
-  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomUUID()}`)
-  try {
-    await writeSegment(`${temp}.ndjson`, recordings, options)
-    await pipeline(createReadStream(`${temp}.ndjson`), createGzip(), createWriteStream(`${temp}.gz`))
-    await rename(`${temp}.gz`, target)
-  } catch (error) {
-    await rm(`${temp}.gz`, { force: true })
-    throw new ParallaxError(
-      'PARALLAX_WRITE_FAILED',
-      `Failed to write segment ${target}: ${(error as Error).message}.`,
-      {
-        hint: 'Check that the folder is writable and the disk has room; the segment was not replaced.',
-        cause: error,
-        details: { file: target },
-      },
-    )
-  } finally {
-    await rm(`${temp}.ndjson`, { force: true })
-  }
 }

@@ -1,11 +1,13 @@
 /**
  * Looking for secrets in recordings on disk (`parallax scan`): every recording is audited by the redactor
  * without writing anything, and a line that does not load is scanned as raw text, so a broken line
- * cannot hide a secret. Findings carry masked hints only.
+ * cannot hide a secret; so is every line of a file that is not a segment at all (a HAR file, any text).
+ * Findings carry masked hints only.
  */
 import { loadRecordings } from '../../recording/load-recordings.ts'
+import { readSegmentLines } from '../../recording/segment-lines.ts'
 import type { RedactionFinding, Redactor } from './create-redactor.ts'
-import { segmentFiles, segmentLines } from './segment-files.ts'
+import { isGzip, segmentFiles, segmentHeader, segmentLines } from './segment-files.ts'
 
 /**
  * One secret found in a segment.
@@ -46,6 +48,14 @@ export async function scanSegments(path: string, redactor: Redactor): Promise<Sc
       }
     }
     const invalid = new Map(errors.map((error) => [Number(error.details?.['line'] ?? 0), error]))
+    if (recordings.length === 0 && (await segmentHeader(file)) === undefined) {
+      // Not a segment: the loader stopped at line 1, so every line of the file is scanned instead.
+      for (const [line, error] of invalid) {
+        report.problems.push({ file, line, message: safeMessage(error.message, redactor) })
+      }
+      report.findings.push(...(await scanRawLines(file, redactor)))
+      continue
+    }
     const texts = await segmentLines(file, new Set([...invalid.keys()].filter((line) => line > 0)))
     for (const [line, error] of invalid) {
       report.problems.push({ file, line, message: safeMessage(error.message, redactor) })
@@ -57,6 +67,23 @@ export async function scanSegments(path: string, redactor: Redactor): Promise<Sc
     }
   }
   return report
+}
+
+/** Every line of a file that is not a segment, audited as raw text (a line too long or not UTF-8 is skipped). */
+async function scanRawLines(file: string, redactor: Redactor): Promise<ScanFinding[]> {
+  const findings: ScanFinding[] = []
+  for await (const entry of readSegmentLines(file, undefined, { gzip: isGzip(file) })) {
+    if (entry.kind !== 'text') continue
+    for (const finding of redactor.auditText(entry.text).findings) {
+      findings.push({
+        file,
+        line: entry.line,
+        ...finding,
+        where: 'line (raw text: the file is not a segment)',
+      })
+    }
+  }
+  return findings
 }
 
 /**

@@ -101,8 +101,8 @@ describe('regression: redact refuses a file that is not a segment, and scan says
     expect(stdout).toMatchInlineSnapshot(`
       "! Failed to load segment s2.har: it does not start with a parallax-recording header (line 1: its format is missing).
       Found 1 secret in 1 file that is not a recording segment (0 recordings, 1 file):
-        s2.har:1  line (raw text: the line did not load)  jwt  eyJ… (76 chars)  → [redacted:0948191e07fd]
-        hint: s2.har is not a recording segment and was not scanned past its first line; it is a HAR file: import it with \`parallax import har s2.har --out <dir>\` (which redacts its secrets), then delete it.
+        s2.har:1  line (raw text: the file is not a segment)  jwt  eyJ… (76 chars)  → [redacted:0948191e07fd]
+        hint: s2.har is not a recording segment (each of its lines was scanned as raw text); it is a HAR file: import it with \`parallax import har s2.har --out <dir>\` (which redacts its secrets), then delete it.
         hint: rotate these secrets: they reached disk.
       "
     `)
@@ -113,9 +113,12 @@ describe('regression: redact refuses a file that is not a segment, and scan says
     await copyFile(join(ROOT, 'test/fixtures/har/firefox.har'), join(dir, 'capture.ndjson'))
     const { code, stdout } = await parallax(['scan', '.'], dir)
     expect(code).toBe(5)
-    expect(stdout).toContain('Found 1 secret in 1 of 1 recording (2 files):')
+    // Every line of the HAR file is scanned: its HTML body's `credentials: "omit"` reads as an assignment.
     expect(stdout).toContain(
-      '  hint: capture.ndjson is not a recording segment and was not scanned past its first line; it is a HAR file',
+      'Found 3 secrets in 1 of 1 recording and 1 file that is not a recording segment (2 files):',
+    )
+    expect(stdout).toContain(
+      '  hint: capture.ndjson is not a recording segment (each of its lines was scanned as raw text); it is a HAR file',
     )
     expect(stdout).toContain(
       '  hint: deal with the file above, then replace them with `parallax redact . --in-place`, then rotate these secrets: they reached disk.',
