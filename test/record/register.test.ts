@@ -2,56 +2,21 @@
  * Zero code change: `node --import parallax/register service.js` records a service that knows nothing
  * of parallax, writes redacted segments, and finalizes them when the service is stopped.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtemp, readdir, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { bodyText } from '../../src/recording/body.ts'
 import { loadRecordings } from '../../src/recording/load-recordings.ts'
-import { ROOT } from '../support/run-node.ts'
 import { startLoopback } from './loopback.ts'
-
-const SERVICE = resolve(ROOT, 'test/fixtures/registered-service.ts')
-const REGISTER = pathToFileURL(resolve(ROOT, 'src/record/register.ts')).href
-
-interface Started {
-  child: ChildProcess
-  port: number
-  stderr: () => string
-}
-
-async function startService(env: Record<string, string>): Promise<Started> {
-  // The sources' entry (`parallax/register` resolves to the built dist/ of an installed package, see
-  // test/cli/installed-package.test.ts, which runs that form).
-  const child = spawn(process.execPath, ['--import', REGISTER, SERVICE], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stderr = ''
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString()
-  })
-  let stdout = ''
-  const port = await new Promise<number>((resolvePort, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString()
-      const match = /listening (\d+)/.exec(stdout)
-      if (match) resolvePort(Number(match[1]))
-    })
-    child.once('exit', (code) => reject(new Error(`service exited (${code}) before listening: ${stderr}`)))
-  })
-  return { child, port, stderr: () => stderr }
-}
+import { startRegisteredService } from './registered-service-process.ts'
 
 describe('record: --import parallax/register', () => {
   it('register: records a service with no parallax code, redacted, and finalizes on SIGTERM', async () => {
     await using dependency = await startLoopback((req, res) => res.end(`dep saw ${req.url}`))
     const out = await mkdtemp(join(tmpdir(), 'parallax-register-'))
-    const service = await startService({
+    const service = await startRegisteredService({
       PARALLAX_OUT: out,
       PARALLAX_SERVICE: 'orders',
       PARALLAX_ENVIRONMENT: 'production',
@@ -88,7 +53,7 @@ describe('record: --import parallax/register', () => {
   it('register: an app that handles SIGTERM itself still gets its segments finalized', async () => {
     await using dependency = await startLoopback((_req, res) => res.end('ok'))
     const out = await mkdtemp(join(tmpdir(), 'parallax-register-'))
-    const service = await startService({
+    const service = await startRegisteredService({
       PARALLAX_OUT: out,
       DEPENDENCY_URL: dependency.url,
       STAY_ON_SIGTERM: '1',
@@ -103,7 +68,7 @@ describe('record: --import parallax/register', () => {
 
   it('register: a bad setting is reported once and the service runs unrecorded', async () => {
     await using dependency = await startLoopback((_req, res) => res.end('ok'))
-    const service = await startService({ PARALLAX_OUT: '', DEPENDENCY_URL: dependency.url })
+    const service = await startRegisteredService({ PARALLAX_OUT: '', DEPENDENCY_URL: dependency.url })
     const answer = await fetch(`http://127.0.0.1:${service.port}/a`)
     expect(answer.status).toBe(200)
     await answer.text()

@@ -4,61 +4,16 @@
  * never shown); distinct failures of one error code are each logged once (they were de-duplicated by
  * code); running on the public redaction key is warned about (it was silent).
  */
-import { type ChildProcess, spawn } from 'node:child_process'
-import { once } from 'node:events'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ROOT } from '../../support/run-node.ts'
 import { startLoopback } from '../loopback.ts'
+import { startRegisteredService } from '../registered-service-process.ts'
 
-const REGISTER = resolve(ROOT, 'src/record/register.ts')
-const SERVICE = resolve(ROOT, 'test/fixtures/registered-service.ts')
-
-interface Service extends AsyncDisposable {
-  child: ChildProcess
-  port: number
-  stderr(): string
-  get(path: string): Promise<number>
-}
-
-async function startService(env: Record<string, string | undefined>): Promise<Service> {
-  const child = spawn(process.execPath, ['--import', REGISTER, SERVICE], {
-    cwd: ROOT,
-    env: { ...process.env, PARALLAX_REDACTION_KEY: undefined, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stderr = ''
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString()
-  })
-  let stdout = ''
-  const port = await new Promise<number>((resolvePort, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString()
-      const match = /listening (\d+)/.exec(stdout)
-      if (match) resolvePort(Number(match[1]))
-    })
-    child.once('exit', (code) => reject(new Error(`service exited (${code}) before listening: ${stderr}`)))
-  })
-  return {
-    child,
-    port,
-    stderr: () => stderr,
-    async get(path) {
-      const answer = await fetch(`http://127.0.0.1:${port}${path}`)
-      await answer.text()
-      return answer.status
-    },
-    async [Symbol.asyncDispose]() {
-      if (child.exitCode !== null || child.signalCode !== null) return
-      const exited = once(child, 'exit')
-      child.kill('SIGTERM')
-      await exited
-    },
-  }
-}
+/** With no redaction key of the test run's environment: the warning is part of what is checked. */
+const startService = (env: Record<string, string | undefined>) =>
+  startRegisteredService({ PARALLAX_REDACTION_KEY: undefined, ...env })
 
 function parallaxLines(stderr: string): string[] {
   return stderr.split('\n').filter((line) => line.startsWith('[parallax]'))
