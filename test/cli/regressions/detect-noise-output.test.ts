@@ -13,6 +13,9 @@ import { noiseFileOf } from '../../../src/scenario/detect-noise.ts'
 import { faultScenario, greetingRecording, recordingsFolder, UPSTREAM } from '../../support/recordings.ts'
 import { parallax, ROOT } from '../../support/run-node.ts'
 
+/** --learn-noise refuses to write when CI is set (as .ci/run sets it): these runs are a workstation's. */
+const WORKSTATION = { CI: undefined }
+
 async function noisyScenario(): Promise<string> {
   const folder = await recordingsFolder([greetingRecording('ada'), greetingRecording('bob')])
   return faultScenario(folder, {
@@ -50,7 +53,7 @@ describe('replay --detect-noise and --learn-noise output', () => {
 
   it('cli: --learn-noise --json says which rules it added; a second run adds none and leaves the file alone', async () => {
     const file = await noisyScenario()
-    const first = await parallax(['replay', file, '--learn-noise', '--json'])
+    const first = await parallax(['replay', file, '--learn-noise', '--json'], undefined, WORKSTATION)
     expect(first.code, first.stderr).toBe(0)
     const rulesFile = noiseFileOf(file)
     const shown = relative(ROOT, rulesFile)
@@ -62,14 +65,14 @@ describe('replay --detect-noise and --learn-noise output', () => {
     const written = await stat(rulesFile)
     const text = await readFile(rulesFile, 'utf8')
 
-    const again = await parallax(['replay', file, '--learn-noise'])
+    const again = await parallax(['replay', file, '--learn-noise'], undefined, WORKSTATION)
     expect(again.code, again.stderr).toBe(0)
     expect(again.stdout).not.toContain('Wrote')
     expect(again.stdout).toContain(`No new rules: ${shown} already ignores every noisy path.`)
     expect(await readFile(rulesFile, 'utf8')).toBe(text)
     expect((await stat(rulesFile)).mtimeMs).toBe(written.mtimeMs)
 
-    const json = await parallax(['replay', file, '--learn-noise', '--json'])
+    const json = await parallax(['replay', file, '--learn-noise', '--json'], undefined, WORKSTATION)
     expect(JSON.parse(json.stdout).learned).toEqual({ file: shown, added: [], ignore: ['$.thread'] })
   })
 
@@ -81,7 +84,11 @@ describe('replay --detect-noise and --learn-noise output', () => {
     expect(report.stdout).toBe('')
     expect(report.stderr).toContain('--report does not apply to --detect-noise')
     expect(existsSync(out)).toBe(false)
-    const learn = await parallax(['replay', file, '--learn-noise', '--report', 'json'])
+    const learn = await parallax(
+      ['replay', file, '--learn-noise', '--report', 'json'],
+      undefined,
+      WORKSTATION,
+    )
     expect(learn.code).toBe(2)
     expect(learn.stderr).toContain('--report does not apply to --learn-noise')
     expect(existsSync(noiseFileOf(file))).toBe(false)
