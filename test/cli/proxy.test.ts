@@ -2,17 +2,16 @@
  * `parallax proxy`: a real child process forwarding to a loopback service, recording what passes,
  * finalizing its segment on SIGTERM.
  */
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
 import { mkdtemp, readdir, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { httpOrigin } from '../../src/cli/commands/proxy.ts'
 import { bodyText } from '../../src/recording/body.ts'
 import { loadRecordings } from '../../src/recording/load-recordings.ts'
 import { startLoopback } from '../record/loopback.ts'
-import { parallax, ROOT } from '../support/run-node.ts'
+import { startProxy } from '../support/proxy-process.ts'
+import { parallax } from '../support/run-node.ts'
 
 describe('cli: parallax proxy', () => {
   it('proxy: forwards and records every exchange, redacted, and finalizes its segment on SIGTERM', async () => {
@@ -21,31 +20,17 @@ describe('cli: parallax proxy', () => {
       res.end(JSON.stringify({ path: req.url, password: 'hunter2-service-side' }))
     })
     const out = await mkdtemp(join(tmpdir(), 'parallax-proxy-cli-'))
-    const child = spawn(
-      process.execPath,
-      [
-        resolve(ROOT, 'bin/parallax.js'),
-        'proxy',
-        '--listen',
-        '127.0.0.1:0',
-        '--target',
-        service.url,
-        '--out',
-        out,
-        '--service',
-        'api',
-      ],
-      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] },
-    )
-    let stderr = ''
-    const url = await new Promise<string>((resolveUrl, reject) => {
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString()
-        const match = /proxy listening on (http:\/\/[\d.]+:\d+)/.exec(stderr)
-        if (match) resolveUrl(match[1] as string)
-      })
-      child.once('exit', (code) => reject(new Error(`proxy exited (${code}): ${stderr}`)))
-    })
+    const proxy = await startProxy([
+      '--listen',
+      '127.0.0.1:0',
+      '--target',
+      service.url,
+      '--out',
+      out,
+      '--service',
+      'api',
+    ])
+    const url = proxy.url
     for (let i = 0; i < 5; i++) {
       const answer = await fetch(`${url}/items/${i}?api_key=sk_live_proxyCliSecret123456789`)
       expect(await answer.json()).toEqual({
@@ -53,10 +38,8 @@ describe('cli: parallax proxy', () => {
         password: 'hunter2-service-side',
       })
     }
-    child.kill('SIGTERM')
-    const [code] = (await once(child, 'exit')) as [number | null]
-    expect(code).toBe(0)
-    expect(stderr).toContain('5 requests · 5 recorded (0 with a body cut) · 5 written · 0 dropped')
+    expect(await proxy.stop()).toBe(0)
+    expect(proxy.stderr()).toContain('5 requests · 5 recorded (0 with a body cut) · 5 written · 0 dropped')
 
     const { recordings, errors } = await loadRecordings(out)
     expect(errors).toEqual([])
@@ -75,35 +58,12 @@ describe('cli: parallax proxy', () => {
   it('proxy: an IPv6 address is printed in brackets, and one request is counted in the singular', async () => {
     await using service = await startLoopback((_req, res) => res.end('ok'))
     const out = await mkdtemp(join(tmpdir(), 'parallax-proxy-cli-'))
-    const child = spawn(
-      process.execPath,
-      [
-        resolve(ROOT, 'bin/parallax.js'),
-        'proxy',
-        '--listen',
-        '[::1]:0',
-        '--target',
-        service.url,
-        '--out',
-        out,
-      ],
-      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] },
-    )
-    let stderr = ''
-    const url = await new Promise<string>((resolveUrl, reject) => {
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString()
-        const match = /proxy listening on (http:\/\/\S+) →/.exec(stderr)
-        if (match) resolveUrl(match[1] as string)
-      })
-      child.once('exit', (code) => reject(new Error(`proxy exited (${code}): ${stderr}`)))
-    })
+    const proxy = await startProxy(['--listen', '[::1]:0', '--target', service.url, '--out', out])
+    const url = proxy.url
     expect(url).toMatch(/^http:\/\/\[::1\]:\d+$/)
     expect(await (await fetch(`${url}/one`)).text()).toBe('ok')
-    child.kill('SIGTERM')
-    const [code] = (await once(child, 'exit')) as [number | null]
-    expect(code).toBe(0)
-    expect(stderr).toContain('[parallax] 1 request · 1 recorded')
+    expect(await proxy.stop()).toBe(0)
+    expect(proxy.stderr()).toContain('[parallax] 1 request · 1 recorded')
   })
 
   it('proxy: httpOrigin brackets an IPv6 host and leaves an IPv4 one bare', () => {

@@ -4,7 +4,6 @@
  * a target that is the proxy's own address is refused (it looped on itself), and running on the public
  * redaction key is warned about (it was silent).
  */
-import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:net'
@@ -12,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { startLoopback } from '../../record/loopback.ts'
+import { startProxy } from '../../support/proxy-process.ts'
 import { ROOT, runNode } from '../../support/run-node.ts'
 
 const BIN = resolve(ROOT, 'bin/parallax.js')
@@ -37,38 +37,6 @@ async function listeningServer(): Promise<Server & AsyncDisposable> {
 async function freePort(): Promise<number> {
   await using server = await listeningServer()
   return (server.address() as { port: number }).port
-}
-
-interface RunningProxy extends AsyncDisposable {
-  url: string
-  stderr(): string
-}
-
-async function startProxy(args: string[], env: Record<string, string | undefined>): Promise<RunningProxy> {
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'proxy', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  })
-  let stderr = ''
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
-      const match = /proxy listening on (http:\/\/[\d.]+:\d+)/.exec(stderr)
-      if (match) resolveUrl(match[1] as string)
-    })
-    child.once('exit', (code) => reject(new Error(`proxy exited (${code}): ${stderr}`)))
-  })
-  return {
-    url,
-    stderr: () => stderr,
-    async [Symbol.asyncDispose]() {
-      if (child.exitCode !== null || child.signalCode !== null) return
-      const exited = once(child, 'exit')
-      child.kill('SIGTERM')
-      await exited
-    },
-  }
 }
 
 describe('cli: parallax proxy refuses to start on a bad setting, and says why', () => {
