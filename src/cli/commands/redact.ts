@@ -13,6 +13,7 @@ import {
   type SegmentRedaction,
 } from '../../record/index.ts'
 import { ParallaxError } from '../../recording/errors.ts'
+import { plural } from '../../report/index.ts'
 import { EXIT } from '../exit-codes.ts'
 import { nonSegmentFiles, notASegment } from './redact-non-segments.ts'
 
@@ -155,18 +156,18 @@ function renderText(output: SegmentOutput, results: SegmentRedaction[]): string 
         : r.skipped !== undefined
           ? ` (not rewritten: ${r.skipped})`
           : ''
-    const dropped = r.dropped > 0 ? `, ${count(r.dropped, 'invalid line')} dropped` : ''
-    const values = `${count(r.recordings, 'recording')}, ${r.changed} with secrets, ${count(r.values, 'value')}`
+    const dropped = r.dropped > 0 ? `, ${plural(r.dropped, 'invalid line')} dropped` : ''
+    const values = `${plural(r.recordings, 'recording')}, ${r.changed} with secrets, ${plural(r.values, 'value')}`
     lines.push(`${r.file}  ${values}${dropped}${state}`)
     if (output.mode === 'dry-run') {
       for (const f of r.findings) lines.push(`  ${r.file}:${f.line}  ${f.where}  ${f.rule}  ${f.hint}`)
     }
   }
-  const values = count(sum(results, 'values'), 'value')
-  const of = `${sum(results, 'changed')} of ${count(sum(results, 'recordings'), 'recording')}`
-  const files = count(results.length, 'file')
+  const values = plural(sum(results, 'values'), 'value')
+  const of = `${sum(results, 'changed')} of ${plural(sum(results, 'recordings'), 'recording')}`
+  const files = plural(results.length, 'file')
   if (sum(results, 'values') === 0) {
-    lines.push(`Nothing to redact in ${count(sum(results, 'recordings'), 'recording')} (${files}).`)
+    lines.push(`Nothing to redact in ${plural(sum(results, 'recordings'), 'recording')} (${files}).`)
   } else if (output.mode === 'dry-run') {
     lines.push(`Dry run: would redact ${values} in ${of} (${files}). Write with --in-place or --out <dir>.`)
   } else {
@@ -174,10 +175,6 @@ function renderText(output: SegmentOutput, results: SegmentRedaction[]): string 
     lines.push(`Redacted ${values} in ${of}; wrote ${written} of ${files}.`)
   }
   return `${lines.join('\n')}\n`
-}
-
-function count(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`
 }
 
 function sum(results: SegmentRedaction[], field: 'recordings' | 'changed' | 'values' | 'dropped'): number {

@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander'
 import { type ScanFinding, type ScanReport, scanSegments } from '../../record/index.ts'
+import { plural } from '../../report/index.ts'
 import { shellCommand } from '../../scenario/index.ts'
 import { EXIT } from '../exit-codes.ts'
 import { type RedactionFlags, redactorFromFlags, withRedactionFlags } from './redact.ts'
@@ -50,8 +51,8 @@ function renderText(path: string, report: ScanReport, nonSegments: readonly NonS
   const inRecordings = report.findings.filter((f) => f.recording !== undefined)
   const inLines = report.findings.filter((f) => f.recording === undefined && !outside.has(f.file))
   const inFiles = new Set(report.findings.filter((f) => outside.has(f.file)).map((f) => f.file)).size
-  const recordings = count(report.recordings, 'recording')
-  const files = count(report.files, 'file')
+  const recordings = plural(report.recordings, 'recording')
+  const files = plural(report.files, 'file')
   const advice = nonSegments.map(
     (found) =>
       `  hint: ${found.file} ${nonSegmentState(found)} (each of its lines was scanned as raw text); ${nonSegmentAdvice(found, path)}.`,
@@ -62,13 +63,13 @@ function renderText(path: string, report: ScanReport, nonSegments: readonly NonS
   }
   const places = [
     ...(inRecordings.length > 0 ? [`${distinctLines(inRecordings)} of ${recordings}`] : []),
-    ...(inLines.length > 0 ? [`${count(distinctLines(inLines), 'line')} that did not load`] : []),
+    ...(inLines.length > 0 ? [`${plural(distinctLines(inLines), 'line')} that did not load`] : []),
     ...(inFiles > 0
-      ? [`${count(inFiles, 'file')} that ${inFiles === 1 ? 'is' : 'are'} not a recording segment`]
+      ? [`${plural(inFiles, 'file')} that ${inFiles === 1 ? 'is' : 'are'} not a recording segment`]
       : []),
   ]
   const scope = inRecordings.length > 0 ? files : `${recordings}, ${files}`
-  lines.push(`Found ${count(report.findings.length, 'secret')} in ${places.join(' and ')} (${scope}):`)
+  lines.push(`Found ${plural(report.findings.length, 'secret')} in ${places.join(' and ')} (${scope}):`)
   for (const f of report.findings)
     lines.push(`  ${f.file}:${f.line}  ${f.where}  ${f.rule}  ${f.hint}  → ${f.placeholder}`)
   lines.push(...advice)
@@ -95,8 +96,4 @@ function renderText(path: string, report: ScanReport, nonSegments: readonly NonS
 /** How many distinct file:line places the findings are in. */
 function distinctLines(findings: readonly ScanFinding[]): number {
   return new Set(findings.map((f) => `${f.file}:${f.line}`)).size
-}
-
-function count(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`
 }
