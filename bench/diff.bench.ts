@@ -123,15 +123,26 @@ export async function run(): Promise<SuiteResult[]> {
     ],
   })
   const masks = await runSuite(maskSuite())
+  // The issue's target is absolute: each rule ≤ 10 ms on a 100 KB adversarial input.
+  for (const result of masks.cases.filter((c) => c.name.includes('worst 100 KB'))) {
+    const label = `${result.name} ≤ ${MASK_TARGET_MS} ms (absolute)`
+    const pass = result.medianMs <= MASK_TARGET_MS
+    process.stdout.write(`${pass ? 'PASS' : 'MISS'}  ${label}: ${result.medianMs.toFixed(2)} ms\n`)
+    masks.targets.push({ label, ratio: result.medianMs / MASK_TARGET_MS, max: 1, pass })
+  }
   return [equality, localizing, masks]
 }
+
+/** The issue's bound for one mask on 100 KB of adversarial text, in milliseconds. */
+const MASK_TARGET_MS = 10
 
 /**
  * Noise masks on 100 KB of hostile text (the issue's target: each rule ≤ 10 ms on a 100 KB adversarial
  * input, read in the ms column; one call masks one 100 KB string, as a rule does to each string of a
  * diverging value): patterns that backtrack exponentially or rescan the text from every position on a
- * backtracking engine, which run on the linear-time engine, and patterns proven linear on the usual
- * engine, each on its own worst text; against an ordinary mask on ordinary text of the same size.
+ * backtracking engine, which run on parallax's automaton (with two whose many short matches each made V8's
+ * linear-time engine rescan to the end: minutes), and patterns proven linear on the usual engine, each on
+ * its own worst text; against an ordinary mask on ordinary text of the same size.
  */
 function maskSuite(): Parameters<typeof runSuite>[0] {
   const size = 100_000
@@ -143,9 +154,13 @@ function maskSuite(): Parameters<typeof runSuite>[0] {
     ['<[^>]+>', '<'.repeat(size), 'quadratic'],
     ['[0-9]+ms', '1'.repeat(size), 'quadratic'],
     ['(?:foo|bar)+!', 'foo'.repeat(size / 3), 'quadratic'],
+    ['a+b|a', 'a'.repeat(size), 'quadratic'],
+    ['<[^>]+>|<', '<'.repeat(size), 'quadratic'],
+    // An automaton with a large table (767 sets of states: the \w+ may be the z).
+    ['(?:\\w+\\s){8}z', 'ab '.repeat(size / 3), 'quadratic'],
     [uuid, 'a'.repeat(size), 'linear'],
     ['\\d{4}-\\d{2}-\\d{2}T[0-9:.]+Z', `2026-11-24T${'1'.repeat(size)}`, 'linear'],
-    // Counted repetitions above 16, proven linear: up to 64 steps from each position of these texts.
+    // Counted repetitions proven linear; past 32 steps from each position they run on the automaton.
     ['[0-9a-f-]{36}', `${'a'.repeat(35)}g`.repeat(size / 36), 'linear'],
     ['[0-9a-f]{64}', `${'a'.repeat(63)}g`.repeat(size / 64), 'linear'],
   ]
@@ -154,10 +169,7 @@ function maskSuite(): Parameters<typeof runSuite>[0] {
     const rule = compileNoiseRules({ masks: [{ pattern }] }, 'bench').rules[0] as NoiseRule & { kind: 'mask' }
     return {
       engine: rule.engine,
-      fn: () => {
-        rule.regex.lastIndex = 0
-        return text.replace(rule.regex, '<m>')
-      },
+      fn: () => rule.replace(text, '<m>'),
     }
   }
   const baseline = `uuid mask, ordinary 100 KB`

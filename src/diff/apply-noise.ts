@@ -160,8 +160,7 @@ function rewrite(
   const visit = (node: unknown): unknown => {
     if (typeof node === 'string') {
       if (rule.kind !== 'mask' || !rule.paths.some((pattern) => pattern.covers(path))) return node
-      rule.regex.lastIndex = 0
-      const masked = node.replace(rule.regex, `<${rule.name}>`)
+      const masked = rule.replace(node, `<${rule.name}>`)
       if (masked !== node) changed = true
       return masked
     }

@@ -1,49 +1,46 @@
 /**
  * Noise masks: a mask's regular expression compiled onto an engine that runs it in linear time whatever a
  * recording holds. A pattern proven linear on V8's usual backtracking engine runs there, whatever its
- * counts; any other runs on V8's linear-time engine; one that engine cannot run either is rejected with
- * both reasons and how to rewrite it (see docs/decisions/0005-noise-rules.md).
+ * counts; any other runs on parallax's own automaton (mask-automaton.ts: the same matches, a few
+ * nanoseconds a character); one neither can run is rejected with both reasons and how to rewrite it (see
+ * docs/decisions/0005-noise-rules.md).
  */
 import { createRequire } from 'node:module'
-import { setFlagsFromString } from 'node:v8'
 import { type AST, RegExpParser } from '@eslint-community/regexpp'
 import { ParallaxError } from '../recording/errors.ts'
+import { type AutomatonBlocker, automatonReplace, compileAutomaton, matchesEmpty } from './mask-automaton.ts'
 
-/** The regular expression engine of a mask. */
-export type MaskEngine = 'backtracking' | 'linear'
+/** The engine of a mask: V8's usual one, or parallax's automaton for masks that one could run slowly. */
+export type MaskEngine = 'backtracking' | 'automaton'
+
+/** A mask ready to run. */
+export interface CompiledMask {
+  engine: MaskEngine
+  /** `text` with every match replaced by `replacement`, taken as it is (no `$` patterns). */
+  replace(text: string, replacement: string): string
+}
 
 /** The flags a mask may use (`g` is always on; `y`, `d` and `v` make no sense for a mask). */
 const MASK_FLAGS = /^[imsu]*$/
 
-let linearEngine: boolean | undefined
 let scslre: typeof import('scslre') | undefined
-/** V8's flag for the linear-time engine. */
-const LINEAR_FLAG = 'l'
 
 /**
  * The most steps a match attempt may take, from one position of the text, in the counted repetitions of
- * a mask run on the usual engine (see {@link backtrackingRisk}): a few nanoseconds each, so about 10 ms
- * per 100 KB of the worst text at this bound (`[0-9a-f]{64}` over runs of 63 hex digits: 10.8 ms, where the
- * linear engine takes 10–11 ms on its own worst texts; 128 steps took 20–47 ms). It keeps hex digests up
- * to SHA-256 (`[0-9a-f]{40}`, `{64}`) and UUID masks (32) on the usual engine; `\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}`
- * (120) runs on the linear engine, `[0-9a-f]{128}` is rejected (`[0-9a-f]{64}` twice, as two masks, is not).
+ * a mask run on the usual engine (see {@link backtrackingRisk}): a few nanoseconds each, so a few
+ * milliseconds per 100 KB of the worst text at this bound (the UUID mask, 32 steps: 3.3 ms); 64 steps took
+ * 10–13 ms (`[0-9a-f]{64}` over runs of 63 hex digits), which the automaton runs in 1 ms. Past the bound a
+ * mask runs on the automaton: `[0-9a-f-]{36}`, `[0-9a-f]{64}`, `\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}` (120).
  */
-const MAX_STEPS_PER_POSITION = 64
-
-/** The largest count V8's linear-time engine runs (it copies the repeated piece that many times). */
-const LINEAR_MAX_COUNT = 16
+const MAX_STEPS_PER_POSITION = 32
 
 /**
  * Compiles a mask (flags `imsu`) for a global search on an engine that runs it in linear time, or throws
  * PARALLAX_USAGE naming `where`, the reason and a rewrite.
  * @example compileMask('[0-9a-f-]{36}', 'i', 'scenarios/api.ts noise.masks[0]').engine // 'backtracking'
- * @example compileMask('<[^>]+>', '', '--mask').engine // 'linear': `<<<<…` rescans from every `<`
+ * @example compileMask('<[^>]+>', '', '--mask').engine // 'automaton': `<<<<…` rescans from every `<`
  */
-export function compileMask(
-  pattern: string,
-  flags: string,
-  where: string,
-): { regex: RegExp; engine: MaskEngine } {
+export function compileMask(pattern: string, flags: string, where: string): CompiledMask {
   const invalid = (reason: string, hint: string) =>
     new ParallaxError(
       'PARALLAX_USAGE',
@@ -64,58 +61,98 @@ export function compileMask(
       'Fix the regular expression.',
     )
   }
-  const empty = () =>
-    invalid(
-      pattern === '' ? 'it is empty, so it matches the empty string' : 'it matches the empty string',
-      'A mask must match at least one character, e.g. [0-9]+ not [0-9]*.',
-    )
-  if (pattern === '') throw empty()
-  // The linear-time engine has no `i`: spell each ASCII letter in both cases instead, on both engines
-  // alike, so a mask hides the same text whichever engine runs it.
+  // The automaton has no `i`: spell each ASCII letter in both cases instead, on both engines alike, so a
+  // mask hides the same text whichever engine runs it.
   const source = flags.includes('i') ? bothCases(pattern) : pattern
   const others = flags.replace('i', '')
-  // Whether it matches '' is asked of the engine that will run it, once that is known to be safe.
-  const chosen = (regex: RegExp, engine: MaskEngine) => {
-    if (regex.test('')) throw empty()
-    regex.lastIndex = 0
-    return { regex, engine }
+  let parsed: AST.Pattern | undefined
+  try {
+    parsed = parsePattern(source, others)
+  } catch {
+    // Syntax V8 accepts and the parser does not: it cannot be proven linear, and is refused below.
+  }
+  if (pattern === '' || (parsed !== undefined && matchesEmpty(parsed))) {
+    throw invalid(
+      pattern === '' ? 'it is empty, so it matches the empty string' : 'it can match the empty string',
+      'A mask must match at least one character, e.g. [0-9]+ not [0-9]*.',
+    )
   }
   const risk = backtrackingRisk(pattern, flags)
-  if (risk === undefined) return chosen(new RegExp(source, `${others}g`), 'backtracking')
-  enableLinearEngine()
-  let linear: RegExp | undefined
-  try {
-    linear = new RegExp(source, `${others}g${LINEAR_FLAG}`)
-  } catch {
-    // Named below: what the linear engine lacks, after what the usual engine could do with the pattern.
+  if (risk === undefined) {
+    const regex = new RegExp(source, `${others}g`)
+    return {
+      engine: 'backtracking',
+      replace: (text, replacement) => {
+        regex.lastIndex = 0
+        return text.replace(regex, replacement.replaceAll('$', '$$$$'))
+      },
+    }
   }
-  if (linear !== undefined) return chosen(linear, 'linear')
-  const blockers = linearBlockers(pattern, flags)
-  if (risk.kind === 'backreference' && blockers.length === 1 && blockers[0]!.kind === 'backreference') {
+  const compiled = parsed === undefined ? undefined : compileAutomaton(parsed, others)
+  if (compiled?.automaton !== undefined) {
+    const { automaton } = compiled
+    return {
+      engine: 'automaton',
+      replace: (text, replacement) => automatonReplace(automaton, text, replacement),
+    }
+  }
+  const blocker = compiled?.blocker
+  if (risk.kind === 'backreference' && blocker?.kind === 'backreference') {
     throw invalid(
-      `its backreference (${risk.raw}) is not proven to run in linear time on V8's usual engine, and V8's linear-time engine cannot run backreferences`,
+      `its backreference (${risk.raw}) is not proven to run in linear time on V8's usual engine, and parallax's linear-time engine cannot run backreferences`,
       `${capitalize(risk.hint)}.`,
     )
   }
-  // A rewrite the risk's hint already gives (drop the lookahead, smaller counts) is not said twice.
-  const rest = blockers.filter((blocker) => !COVERED[risk.kind].includes(blocker.kind))
+  const cannot = blocker === undefined ? OTHER : blockerText(blocker)
+  // A rewrite the risk's hint already gives (drop the lookaround, smaller counts) is not said twice.
+  const hints =
+    blocker !== undefined && COVERED[risk.kind] === blocker.kind ? [risk.hint] : [risk.hint, cannot.hint]
   throw invalid(
-    `it may backtrack on hostile text with V8's usual engine (${risk.reason}), and V8's linear-time engine cannot run ${blockers.map((blocker) => blocker.what).join(' or ')}`,
-    `${capitalize([risk.hint, ...rest.map((blocker) => blocker.hint)].join('; or '))}.`,
+    `it may backtrack on hostile text with V8's usual engine (${risk.reason}), and parallax's linear-time engine cannot run ${cannot.what}`,
+    `${capitalize(hints.join('; or '))}.`,
   )
 }
 
-/** The blockers whose rewrite a risk's hint already gives. */
-const COVERED: Record<BacktrackingRisk['kind'], ReadonlyArray<LinearBlocker['kind']>> = {
-  backreference: ['backreference'],
-  lookaround: ['lookahead', 'lookbehind'],
-  nested: [],
-  ambiguous: [],
-  rescan: [],
-  piece: [],
-  steps: ['count'],
-  unanalysed: [],
+/** The blocker whose rewrite a risk's hint already gives. */
+const COVERED: Partial<Record<BacktrackingRisk['kind'], AutomatonBlocker['kind']>> = {
+  backreference: 'backreference',
+  lookaround: 'lookaround',
+  steps: 'size',
 }
+
+/** What the automaton cannot run, said for a message, with how to do without it. */
+function blockerText(blocker: AutomatonBlocker): { what: string; hint: string } {
+  switch (blocker.kind) {
+    case 'backreference':
+      return { what: `backreferences (${blocker.raw})`, hint: 'drop the backreference' }
+    case 'lookaround':
+      return {
+        what: `lookaheads or lookbehinds (${blocker.raw})`,
+        hint: 'drop the lookaround (the mask may match the text it looks for)',
+      }
+    case 'unicode':
+      return { what: 'the u flag', hint: 'drop the u flag' }
+    case 'modifiers':
+      return {
+        what: `modifiers (${blocker.raw})`,
+        hint: 'drop the modifiers (flags apply to the whole mask)',
+      }
+    case 'empty-repeat':
+      return {
+        what: `an optional repetition of a piece that can match the empty string (${blocker.raw})`,
+        hint: 'make each repeated piece match at least one character ((?:a|b)+ rather than (?:a|b?)+)',
+      }
+    case 'size':
+      return {
+        what: 'patterns this large or this ambiguous (too many states, or sets of states a text can meet)',
+        hint: 'use smaller counts, or keep a repeated piece from matching what follows it ([^,]+, rather than .+,)',
+      }
+    default:
+      return OTHER
+  }
+}
+
+const OTHER = { what: 'it', hint: 'use plainer features (classes, counts, alternatives; no lookarounds)' }
 
 /**
  * The pattern as a regular expression literal, `/` escaped (`a/b` → `/a\/b/`), for labels and messages.
@@ -165,7 +202,7 @@ export function backtracksInLinearTime(pattern: string, flags: string): boolean 
  * strings that repeat one character and only unbounded quantifiers: repetitions of longer pieces
  * (`(?:ab)+c` on `abab…`, `(a|a){1,16}b`) are caught by the second condition, stacked counts
  * (`a{0,12}a{0,12}a{0,12}b`) by the fourth.
- * @example backtrackingRisk('[0-9a-f-]{36}', 'i') // undefined: 36 steps from each position at most
+ * @example backtrackingRisk('[0-9a-f]{8}-[0-9a-f]{4}', 'i') // undefined: 13 steps from each position at most
  * @example backtrackingRisk('(a+)+$', '')?.reason // 'a+ is nested in (a+)+'
  */
 export function backtrackingRisk(pattern: string, flags: string): BacktrackingRisk | undefined {
@@ -330,84 +367,6 @@ function matchesOneCharacter(node: AST.Node): boolean {
   }
 }
 
-/** One thing of a pattern V8's linear-time engine cannot run, and how to do without it. */
-interface LinearBlocker {
-  kind: 'backreference' | 'lookahead' | 'lookbehind' | 'unicode' | 'count' | 'other'
-  what: string
-  hint: string
-}
-
-/**
- * What keeps a pattern off V8's linear-time engine in a global search: backreferences, lookaheads,
- * lookbehinds, the `u` flag, counts above {@link LINEAR_MAX_COUNT} (nested counts multiply: the engine
- * copies a repeated piece that many times).
- */
-function linearBlockers(pattern: string, flags: string): LinearBlocker[] {
-  const found = new Map<LinearBlocker['kind'], LinearBlocker>()
-  const add = (blocker: LinearBlocker) => {
-    if (!found.has(blocker.kind)) found.set(blocker.kind, blocker)
-  }
-  const visit = (node: AST.Node, copies: number): void => {
-    switch (node.type) {
-      case 'Quantifier': {
-        const count = node.max === Number.POSITIVE_INFINITY ? node.min : node.max
-        if (copies * count > LINEAR_MAX_COUNT) {
-          add({
-            kind: 'count',
-            what: `counted repetitions above ${LINEAR_MAX_COUNT} (${node.raw}${copies > 1 ? `, ${copies * count} copies inside the repetition around it` : ''})`,
-            hint: `keep counts at ${LINEAR_MAX_COUNT} or less`,
-          })
-        }
-        visit(node.element, copies * Math.max(count, 1))
-        return
-      }
-      case 'Backreference':
-        add({ kind: 'backreference', what: `backreferences (${node.raw})`, hint: 'drop the backreference' })
-        return
-      case 'Assertion':
-        if (node.kind === 'lookahead') {
-          add({
-            kind: 'lookahead',
-            what: `lookaheads (${node.raw})`,
-            hint: 'drop the lookahead (the mask may match the text it looks for)',
-          })
-        } else if (node.kind === 'lookbehind') {
-          add({
-            kind: 'lookbehind',
-            what: `lookbehinds in a global search (${node.raw})`,
-            hint: 'drop the lookbehind (the mask may match the text it looks for)',
-          })
-        }
-        if ('alternatives' in node) for (const alternative of node.alternatives) visit(alternative, copies)
-        return
-      case 'Pattern':
-      case 'Group':
-      case 'CapturingGroup':
-        for (const alternative of node.alternatives) visit(alternative, copies)
-        return
-      case 'Alternative':
-        for (const element of node.elements) visit(element, copies)
-        return
-      default:
-        return
-    }
-  }
-  try {
-    visit(parsePattern(pattern, flags), 1)
-  } catch {
-    // Not parsed: said as `it` below.
-  }
-  if (flags.includes('u')) add({ kind: 'unicode', what: 'the u flag', hint: 'drop the u flag' })
-  if (found.size === 0) {
-    add({
-      kind: 'other',
-      what: 'it',
-      hint: 'use plainer features (classes, counts up to 16, no lookarounds)',
-    })
-  }
-  return [...found.values()]
-}
-
 /** The pattern's syntax tree (regexpp, the parser scslre uses), for the walks that need no analysis. */
 function parsePattern(pattern: string, flags: string): AST.Pattern {
   return new RegExpParser().parsePattern(pattern, 0, pattern.length, { unicode: flags.includes('u') })
@@ -514,27 +473,4 @@ function otherCaseRanges(from: string, to: string): string[] {
     if (start <= end) ranges.push(`${String.fromCharCode(start + shift)}-${String.fromCharCode(end + shift)}`)
   }
   return ranges
-}
-
-/**
- * Turns on V8's linear-time regular expression engine once per process: the `l` flag, which runs a
- * pattern on it (and tells whether it can). Only that flag: every other regular expression of the
- * process (the pipeline's own) keeps V8's usual engine and its timing, as in production.
- */
-function enableLinearEngine(): void {
-  if (linearEngine) return
-  setFlagsFromString('--enable-experimental-regexp-engine')
-  try {
-    // Through a variable: a literal /a/l would be a syntax error of the whole module where `l` is unknown.
-    new RegExp('a', LINEAR_FLAG)
-    linearEngine = true
-  } catch {
-    throw new ParallaxError(
-      'PARALLAX_USAGE',
-      'Failed to compile a mask: this Node.js has no linear-time regular expressions.',
-      {
-        hint: 'Run parallax on Node.js 22 or later (npm run and npx use the project’s pinned Node 24).',
-      },
-    )
-  }
 }

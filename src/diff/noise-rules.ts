@@ -6,8 +6,8 @@
  *
  * Masks run in linear time (noise-mask.ts): a pattern proven linear on the usual backtracking engine runs
  * there; one that could take super-linear time on it (nested or ambiguous repetition, or one that rescans
- * the text from every position, like `<[^>]+>`) runs on V8's linear-time engine, and is rejected when that
- * engine cannot run it (see docs/decisions/0005-noise-rules.md).
+ * the text from every position, like `<[^>]+>`) runs on parallax's own linear-time automaton, and is
+ * rejected when that cannot run it either (see docs/decisions/0005-noise-rules.md).
  */
 import { z } from 'zod'
 import { ParallaxError } from '../recording/errors.ts'
@@ -90,9 +90,10 @@ export type NoiseRule =
       kind: 'mask'
       label: string
       name: string
-      regex: RegExp
-      /** Which engine runs it: `linear` when the usual one could take super-linear time on some text. */
+      /** Which engine runs it: `automaton` when the usual one could take super-linear time on some text. */
       engine: MaskEngine
+      /** `text` with every match replaced by `replacement`, taken as it is. */
+      replace(text: string, replacement: string): string
       paths: PathPattern[]
     }
   | { kind: 'tolerance'; label: string; path: PathPattern; absolute: number; relative: number }
