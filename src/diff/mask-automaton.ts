@@ -510,7 +510,8 @@ export function automatonReplace(automaton: MaskAutomaton, text: string, replace
   const { classOf, classes, classKind, start, kind, out1, out2 } = nfa
   // The pass: each position's row, from the end.
   const length = text.length
-  const rowAt = new Int32Array(length + 1)
+  // Rows number at most MAX_ROWS (4,096): two bytes a position.
+  const rowAt = new Uint16Array(length + 1)
   let cls = length === 0 ? -1 : classOf[text.charCodeAt(length - 1)]!
   let row = ends[sides === 1 || cls < 0 ? EDGE : classKind[cls]!]!
   rowAt[length] = row
