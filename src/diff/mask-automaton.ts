@@ -239,13 +239,9 @@ export function compileAutomaton(pattern: AST.Pattern, flags: string): Automaton
   const { classOf, classes, classKind } = alphabet(sets)
   const accepts = new Uint8Array(sets.length * classes)
   sets.forEach((ranges, set) => {
+    // Every range starts and ends at a cut of the alphabet: it covers whole classes, in order.
     for (const [low, high] of ranges) {
-      for (let unit = low; unit <= high; ) {
-        accepts[set * classes + classOf[unit]!] = 1
-        // A class covers a whole run of units: skip to the next class boundary.
-        const cls = classOf[unit]!
-        while (unit <= high && classOf[unit] === cls) unit++
-      }
+      for (let cls = classOf[low]!; cls <= classOf[high]!; cls++) accepts[set * classes + cls] = 1
     }
   })
   const size = kinds.length
