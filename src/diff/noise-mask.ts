@@ -37,7 +37,7 @@ const MAX_STEPS_PER_POSITION = 32
 /**
  * Compiles a mask (flags `imsu`) for a global search on an engine that runs it in linear time, or throws
  * PARALLAX_USAGE naming `where`, the reason and a rewrite.
- * @example compileMask('[0-9a-f-]{36}', 'i', 'scenarios/api.ts noise.masks[0]').engine // 'backtracking'
+ * @example compileMask('[0-9a-f]{8}-[0-9a-f]{4}', 'i', 'scenarios/api.ts noise.masks[0]').engine // 'backtracking'
  * @example compileMask('<[^>]+>', '', '--mask').engine // 'automaton': `<<<<…` rescans from every `<`
  */
 export function compileMask(pattern: string, flags: string, where: string): CompiledMask {
