@@ -156,6 +156,44 @@ export const LOAD_ERRORS: SerializedError[] = [
   },
 ]
 
+/**
+ * A compared recording `id` of a two-stage pipeline, `read` (equal) then `emit`, whose outputs are
+ * `local` and `production`; its route, file and replay command are named after `name`.
+ * @example twoStageOutcome('rev', 'tags', { tags: ['a', 'b'] }, { tags: ['b', 'a'] })
+ */
+export function twoStageOutcome(
+  id: string,
+  name: string,
+  local: unknown,
+  production: unknown,
+): RecordingOutcome {
+  const trace = (variant: string, output: unknown) =>
+    buildTrace(variant, [
+      { name: 'read', input: { q: 'x' }, output: { q: 'x' } },
+      { name: 'emit', input: { q: 'x' }, output },
+    ])
+  const run = {
+    isolation: 'worker' as const,
+    stages: [],
+    totalMs: 1,
+    outbound: { recorded: 0, consumed: 0, unmatched: 0 },
+  }
+  return {
+    recordingId: id,
+    source: { file: `recordings/${name}.ndjson`, line: 1 },
+    route: `POST /${name}`,
+    result: {
+      kind: 'compared',
+      comparison: compareTraces(trace(VARIANTS[0], local), trace(VARIANTS[1], production)),
+      runs: [
+        { variant: VARIANTS[0], ...run },
+        { variant: VARIANTS[1], ...run },
+      ],
+    },
+    replayKey: `parallax replay scenarios/${name}.ts --recording ${id}`,
+  }
+}
+
 /** A run over the given outcomes, with a summary computed from them. */
 export function replayRun(
   recordings: RecordingOutcome[],

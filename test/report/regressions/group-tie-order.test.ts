@@ -4,39 +4,13 @@
  * first recording appears.
  */
 import { describe, expect, it } from 'vitest'
-import { compareTraces } from '../../../src/diff/index.ts'
 import { groupDivergences, renderMarkdown } from '../../../src/report/index.ts'
 import type { RecordingOutcome } from '../../../src/report/types.ts'
-import { buildTrace } from '../../diff/build-trace.ts'
-import { replayRun } from '../fixtures.ts'
+import { replayRun, twoStageOutcome } from '../fixtures.ts'
 
 /** Recording `id` whose `emit` stage outputs `{ [field]: 1 }` under local and `{ [field]: 2 }` under production. */
 function diverging(id: string, field: string): RecordingOutcome {
-  const trace = (variant: string, value: number) =>
-    buildTrace(variant, [
-      { name: 'read', input: { q: 'x' }, output: { q: 'x' } },
-      { name: 'emit', input: { q: 'x' }, output: { [field]: value } },
-    ])
-  const run = {
-    isolation: 'worker' as const,
-    stages: [],
-    totalMs: 1,
-    outbound: { recorded: 0, consumed: 0, unmatched: 0 },
-  }
-  return {
-    recordingId: id,
-    source: { file: 'recordings/ties.ndjson', line: 1 },
-    route: 'POST /ties',
-    result: {
-      kind: 'compared',
-      comparison: compareTraces(trace('local', 1), trace('production', 2)),
-      runs: [
-        { variant: 'local', ...run },
-        { variant: 'production', ...run },
-      ],
-    },
-    replayKey: `parallax replay scenarios/ties.ts --recording ${id}`,
-  }
+  return twoStageOutcome(id, 'ties', { [field]: 1 }, { [field]: 2 })
 }
 
 describe('divergence groups with equal counts', () => {

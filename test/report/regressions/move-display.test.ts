@@ -4,7 +4,6 @@
  * went, `"c"  moved [2] → [0]`, and the JSON report names the new place in `to`.
  */
 import { describe, expect, it } from 'vitest'
-import { compareTraces } from '../../../src/diff/index.ts'
 import {
   plainChange,
   renderHtml,
@@ -14,35 +13,10 @@ import {
   renderTerminal,
 } from '../../../src/report/index.ts'
 import type { RecordingOutcome } from '../../../src/report/types.ts'
-import { buildTrace } from '../../diff/build-trace.ts'
-import { replayRun } from '../fixtures.ts'
+import { replayRun, twoStageOutcome } from '../fixtures.ts'
 
 function reversed(): RecordingOutcome {
-  const trace = (variant: string, tags: string[]) =>
-    buildTrace(variant, [
-      { name: 'read', input: { q: 'x' }, output: { q: 'x' } },
-      { name: 'emit', input: { q: 'x' }, output: { tags } },
-    ])
-  const run = {
-    isolation: 'worker' as const,
-    stages: [],
-    totalMs: 1,
-    outbound: { recorded: 0, consumed: 0, unmatched: 0 },
-  }
-  return {
-    recordingId: 'rev',
-    source: { file: 'recordings/tags.ndjson', line: 1 },
-    route: 'POST /tags',
-    result: {
-      kind: 'compared',
-      comparison: compareTraces(trace('local', ['a', 'b', 'c']), trace('production', ['c', 'b', 'a'])),
-      runs: [
-        { variant: 'local', ...run },
-        { variant: 'production', ...run },
-      ],
-    },
-    replayKey: 'parallax replay scenarios/tags.ts --recording rev',
-  }
+  return twoStageOutcome('rev', 'tags', { tags: ['a', 'b', 'c'] }, { tags: ['c', 'b', 'a'] })
 }
 
 describe('moved array items in reports', () => {
