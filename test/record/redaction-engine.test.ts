@@ -427,6 +427,46 @@ describe('redactor: the clean-text fast path', () => {
     expect(scan(`${filler(window - 3)}pas${filler(64)}sword`)).toBe(false)
   })
 
+  it('termScan: finds a term across the four lanes a long text is walked in, wherever it lies', () => {
+    const exact = ['eyJ', '_live_', '%']
+    const normalized = ['password', 'key']
+    const scan = termScan({ exact, normalized })!
+    const length = 4096
+    const lane = length >> 2
+    // Clean bytes around the plant: letters (so a normalized term's state matters) and punctuation.
+    const filler = '{"id":9,"name":"Bob","tags":["a","b"]} '.repeat(length).slice(0, length)
+    expect(scan(filler)).toBe(false)
+    const plants = ['eyJ', '_live_', '%', 'password', 'PASS-WORD', 'pass"}, {"word', 'key', 'K.E.Y']
+    for (const plant of plants) {
+      for (const boundary of [lane, 2 * lane, 3 * lane]) {
+        for (let offset = -plant.length; offset <= 1; offset++) {
+          const at = boundary + offset
+          const text = filler.slice(0, at) + plant + filler.slice(at + plant.length)
+          expect(scan(text), `${plant} at ${at}`).toBe(true)
+        }
+      }
+    }
+    // A normalized term whose letters are far apart: a lane starts back by as many letters, not bytes.
+    const spread = `${'-'.repeat(lane - 4)}pass${'-'.repeat(2 * lane)}word${'-'.repeat(lane)}`
+    expect(scan(spread)).toBe(true)
+    expect(scan(spread.replace('word', 'wor'))).toBe(false)
+    // Against the reference on random long texts of term pieces, filler and long punctuation runs.
+    const folded = (text: string) => text.replace(/[^A-Za-z0-9]/g, '').toLowerCase()
+    const reference = (text: string) =>
+      exact.some((term) => text.includes(term)) || normalized.some((term) => folded(text).includes(term))
+    const piece = fc.oneof(
+      fc.constantFrom('pass', 'wor', 'd', 'ke', 'y', 'e', 'yJ', '_li', 've_', 'K', 'EY', 'a1', '9'),
+      fc.constantFrom('-', '--', '": "', ' '.repeat(300), '.'.repeat(700)),
+    )
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 60, maxLength: 400 }), (pieces) => {
+        const text = pieces.join('')
+        expect(scan(text)).toBe(reference(text))
+      }),
+      { numRuns: 1000 },
+    )
+  })
+
   it('termScan: too many terms for dense tables gives no scan (the redactor then takes its full path)', () => {
     const many = Array.from({ length: 1000 }, (_, i) => `term${i.toString(36)}xyzw`)
     expect(termScan({ exact: many, normalized: [] })).toBeUndefined()
