@@ -155,9 +155,18 @@ class InboundCapture implements Capture, HttpMessageObserver {
   }
 
   emitting(message: EventEmitter, event: unknown): boolean {
-    if (message === this.#res && !this.#done) {
-      if (event === 'finish') this.#finish(undefined)
-      else if (event === 'close' && !this.#res.writableFinished) this.#finish(ABORTED)
+    // Once recorded, nothing more is this request's: later events (Node's own `end` listener that
+    // drains an unread request, a `close`) need not run in its context.
+    if (this.#done) return false
+    if (message === this.#res) {
+      if (event === 'finish') {
+        this.#finish(undefined)
+        return false
+      }
+      if (event === 'close' && !this.#res.writableFinished) {
+        this.#finish(ABORTED)
+        return false
+      }
     }
     // Listeners of the request's and response's events (a body read with req.on('data'), a 'drain')
     // run in the socket's context, not the handler's: they run in the request's, unless it is the
