@@ -4,6 +4,7 @@
  * readable with `stats()` and each change is published on the `parallax:recorder` diagnostics channel.
  */
 import { channel } from 'node:diagnostics_channel'
+import type { RecorderCounts } from '../recording/recording-store.ts'
 
 /**
  * The name of the diagnostics channel a recorder publishes its events on.
@@ -11,41 +12,18 @@ import { channel } from 'node:diagnostics_channel'
  */
 export const RECORDER_CHANNEL = 'parallax:recorder'
 
-/** Why a request chosen for recording has no recording. */
-export type DropReason =
-  /** The recorder failed while capturing it (the app was served normally). */
-  | 'captureFailed'
-  /** The redactor threw: the exchange is dropped, never written raw. */
-  | 'redactFailed'
-  /** The sink refused it (its queue was full). */
-  | 'sinkFull'
-  /** The sink threw. */
-  | 'sinkFailed'
+/**
+ * Why a request chosen for recording has no recording: the capture failed (the app was served
+ * normally), the redactor threw (dropped, never written raw), the sink refused it (a full queue), or
+ * the sink threw.
+ */
+export type DropReason = keyof RecorderStats['dropped']
 
 /**
- * What a recorder has done so far.
+ * What a recorder has done so far; the same counts a writer's status file keeps under `recorder`.
  * @example recorder.stats() // { requests: 12, recorded: 11, truncated: 1, dropped: { … }, … }
  */
-export interface RecorderStats {
-  /** Inbound requests seen. */
-  requests: number
-  /** Left out by an include/exclude route rule. */
-  filtered: number
-  /** Left out by sampling (and not kept as an error). */
-  sampledOut: number
-  /** Handed to the sink complete. */
-  recorded: number
-  /** Handed to the sink with at least one body cut by `maxBodyBytes` (size and hash still whole). */
-  truncated: number
-  /** Chosen for recording but not handed over, by reason. */
-  dropped: Record<DropReason, number>
-  /** Being served now (their recording is not finished). */
-  inFlight: number
-  /** Outbound calls made outside any recorded request's context: not recorded, never guessed. */
-  unattributed: number
-  /** The recorder's own failures, each also passed to `onError`. */
-  errors: number
-}
+export type RecorderStats = RecorderCounts
 
 /** An event published on {@link RECORDER_CHANNEL}. */
 export interface RecorderEvent {

@@ -48,12 +48,21 @@ export interface RunningRecorder extends AsyncDisposable {
  */
 export function startRecorder(options: StartRecorderOptions): RunningRecorder {
   const { out, handleSignals = true, captureServers = true, ...rest } = options
-  const writer = createSegmentWriter({ ...rest, dir: out, onError: options.onError })
+  // The writer first: a bad option then throws before any hook is installed. Its status file keeps the
+  // recorder's books too, read whenever the file is written.
+  let recorderStats: (() => RecorderStats) | undefined
+  const writer = createSegmentWriter({
+    ...rest,
+    dir: out,
+    onError: options.onError,
+    recorderStats: () => recorderStats?.(),
+  })
   const recorder = createRecorder({
     ...rest,
     captureServers,
     onRecording: (recording) => writer.enqueue(recording),
   })
+  recorderStats = recorder.stats
   let stopping: Promise<void> | undefined
   const stop = () => {
     stopping ??= (async () => {

@@ -57,6 +57,7 @@ export {
   type LoadRecordingsOptions,
   type LoadRecordingsResult,
   type LoadWarning,
+  type RecorderCounts,
   type RecordingStore,
   SEGMENT_FILE_SUFFIX,
   WRITER_STATUS_FORMAT,
@@ -76,6 +77,7 @@ export {
 export { SEGMENT_LIMITS } from './segment-lines.ts'
 export {
   inboundRoute,
+  type RecordersSummary,
   type RecordingsSummary,
   summarizeRecordings,
   type WritersSummary,

@@ -328,6 +328,19 @@ const writerStatusSchema = z.object({
   segments: count,
   deleted: z.object({ segments: count, bytes: count }),
   errors: count,
+  recorder: z
+    .object({
+      requests: count,
+      filtered: count,
+      sampledOut: count,
+      recorded: count,
+      truncated: count,
+      dropped: z.object({ captureFailed: count, redactFailed: count, sinkFull: count, sinkFailed: count }),
+      inFlight: count,
+      unattributed: count,
+      errors: count,
+    })
+    .optional(),
 }) satisfies z.ZodType<WriterStatus>
 
 /** The largest writer status file read; a real one is well under 1 KiB. */

@@ -90,6 +90,40 @@ export interface WriterStatus {
   deleted: { segments: number; bytes: number }
   /** Failures inside the writer (each also counted where it dropped recordings). */
   errors: number
+  /**
+   * The books of the in-process recorder that fed this writer (`startRecorder`, `--import
+   * parallax/register`), as of this file's last write; absent for a writer fed otherwise.
+   */
+  recorder?: RecorderCounts
+}
+
+/**
+ * An in-process recorder's books: every inbound request it saw ends in exactly one column, so that
+ * `requests = filtered + sampledOut + recorded + truncated + dropped + inFlight`, always.
+ * @example const lost = counts.dropped.sinkFull + counts.dropped.redactFailed
+ */
+export interface RecorderCounts {
+  /** Inbound requests seen. */
+  requests: number
+  /** Left out by an include/exclude route rule. */
+  filtered: number
+  /** Left out by sampling (and not kept as an error). */
+  sampledOut: number
+  /** Handed to the sink complete. */
+  recorded: number
+  /** Handed to the sink with at least one body cut by `maxBodyBytes` (size and hash still whole). */
+  truncated: number
+  /**
+   * Chosen for recording but not handed over: the capture failed, the redactor threw (never written
+   * raw), the sink's queue was full, or the sink threw.
+   */
+  dropped: { captureFailed: number; redactFailed: number; sinkFull: number; sinkFailed: number }
+  /** Being served (their recording not finished yet). */
+  inFlight: number
+  /** Outbound calls made outside any recorded request's context: not recorded, never guessed. */
+  unattributed: number
+  /** The recorder's own failures. */
+  errors: number
 }
 
 /**

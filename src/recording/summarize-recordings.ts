@@ -5,7 +5,7 @@
  */
 
 import type { ParallaxError } from './errors.ts'
-import type { LoadedRecording, LoadRecordingsResult } from './recording-store.ts'
+import type { LoadedRecording, LoadRecordingsResult, RecorderCounts } from './recording-store.ts'
 import { countPlaceholders } from './redaction-placeholder.ts'
 import type { Body, Exchange, RecordedRequest } from './types.ts'
 
@@ -58,6 +58,17 @@ export interface WritersSummary {
   pending: number
   deleted: { segments: number; bytes: number }
   errors: number
+  /** The books of the in-process recorders that fed these writers, summed; null when none said. */
+  recorders: RecordersSummary | null
+}
+
+/**
+ * The recorders' books from the writers' status files, summed (see {@link RecorderCounts}).
+ * @example if (summary.writers?.recorders?.unattributed) warn('outbound calls outside any request')
+ */
+export interface RecordersSummary extends Omit<RecorderCounts, 'dropped'> {
+  count: number
+  dropped: RecorderCounts['dropped'] & { total: number }
 }
 
 /**
@@ -141,8 +152,10 @@ function summarizeWriters(statuses: NonNullable<LoadRecordingsResult['writers']>
     pending: 0,
     deleted: { segments: 0, bytes: 0 },
     errors: 0,
+    recorders: null,
   }
   for (const status of statuses) {
+    if (status.recorder !== undefined) sum.recorders = addRecorder(sum.recorders, status.recorder)
     if (status.state === 'running') {
       sum.running++
       sum.pending += status.pending
@@ -158,6 +171,40 @@ function summarizeWriters(statuses: NonNullable<LoadRecordingsResult['writers']>
     sum.errors += status.errors
   }
   return sum
+}
+
+const RECORDER_DROPS = ['captureFailed', 'redactFailed', 'sinkFull', 'sinkFailed'] as const
+const RECORDER_COUNTS = [
+  'requests',
+  'filtered',
+  'sampledOut',
+  'recorded',
+  'truncated',
+  'inFlight',
+  'unattributed',
+  'errors',
+] as const
+
+function addRecorder(sum: RecordersSummary | null, counts: RecorderCounts): RecordersSummary {
+  const next = sum ?? {
+    count: 0,
+    requests: 0,
+    filtered: 0,
+    sampledOut: 0,
+    recorded: 0,
+    truncated: 0,
+    dropped: { captureFailed: 0, redactFailed: 0, sinkFull: 0, sinkFailed: 0, total: 0 },
+    inFlight: 0,
+    unattributed: 0,
+    errors: 0,
+  }
+  next.count++
+  for (const key of RECORDER_COUNTS) next[key] += counts[key]
+  for (const reason of RECORDER_DROPS) {
+    next.dropped[reason] += counts.dropped[reason]
+    next.dropped.total += counts.dropped[reason]
+  }
+  return next
 }
 
 function count(summary: RecordingsSummary, exchange: Exchange): void {

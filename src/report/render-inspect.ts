@@ -1,7 +1,7 @@
 /**
  * `parallax inspect`: what a folder of recordings holds, for a person (terminal) or a program (JSON).
  */
-import type { RecordingsSummary } from '../recording/summarize-recordings.ts'
+import type { RecordersSummary, RecordingsSummary } from '../recording/summarize-recordings.ts'
 import { plural } from './plural.ts'
 import { sanitizeText } from './sanitize-text.ts'
 import { type Line, paintLines, type Span, span, type UncutLine } from './styled-line.ts'
@@ -129,6 +129,19 @@ function writerLines(summary: RecordingsSummary): Line[] {
       '  writers     ',
       `${plural(writers.count, 'writer')}${running}: ${writers.enqueued} enqueued, ${writers.written} written, ${dropped.total} dropped${reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}`,
     ])
+    const recorders = writers.recorders
+    if (recorders !== null) {
+      lines.push(['  recorder    ', recorderBooks(recorders)])
+      if (recorders.unattributed > 0) {
+        lines.push([
+          '  outside     ',
+          span(
+            `${plural(recorders.unattributed, 'outbound call')} outside any request, not recorded`,
+            'yellow',
+          ),
+        ])
+      }
+    }
     if (writers.deleted.segments > 0) {
       lines.push([
         '  deleted     ',
@@ -144,6 +157,26 @@ function writerLines(summary: RecordingsSummary): Line[] {
     lines.push(['  loss        ', lost > 0 ? span(parts.join(', '), 'yellow') : parts.join(', ')])
   }
   return lines
+}
+
+/** `1200 requests: 58 recorded, 2 truncated, 1130 sampled out, 10 filtered, 0 dropped`: where every request went. */
+function recorderBooks(recorders: RecordersSummary): string {
+  const { dropped } = recorders
+  const reasons = [
+    [dropped.captureFailed, 'capture failed'],
+    [dropped.redactFailed, 'redactor failed'],
+    [dropped.sinkFull, 'queue full'],
+    [dropped.sinkFailed, 'sink failed'],
+  ]
+    .filter(([n]) => (n as number) > 0)
+    .map(([n, why]) => `${n} ${why}`)
+  const parts = [`${recorders.recorded} recorded`]
+  if (recorders.truncated > 0) parts.push(`${recorders.truncated} truncated`)
+  if (recorders.sampledOut > 0) parts.push(`${recorders.sampledOut} sampled out`)
+  if (recorders.filtered > 0) parts.push(`${recorders.filtered} filtered`)
+  if (recorders.inFlight > 0) parts.push(`${recorders.inFlight} in flight`)
+  parts.push(`${dropped.total} dropped${reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}`)
+  return `${plural(recorders.requests, 'request')}: ${parts.join(', ')}`
 }
 
 function bytes(n: number): string {

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { bodyText } from '../../src/recording/body.ts'
 import { loadRecordings } from '../../src/recording/load-recordings.ts'
+import { parallax } from '../support/run-node.ts'
 import { startLoopback } from './loopback.ts'
 import { startRegisteredService } from './registered-service-process.ts'
 
@@ -21,6 +22,7 @@ describe('record: --import parallax/register', () => {
       PARALLAX_SERVICE: 'orders',
       PARALLAX_ENVIRONMENT: 'production',
       DEPENDENCY_URL: dependency.url,
+      FETCH_AT_START: '1',
     })
     for (let i = 0; i < 20; i++) {
       const answer = await fetch(`http://127.0.0.1:${service.port}/orders/${i}`, {
@@ -48,6 +50,23 @@ describe('record: --import parallax/register', () => {
     for (const file of files) {
       expect((await readFile(join(out, file))).includes('sk_live_registerTestSecret')).toBe(false)
     }
+
+    // The writer's status file keeps the recorder's books: inspect shows where every request went and
+    // the call made at start-up, outside any request.
+    const inspect = await parallax(['inspect', out])
+    expect(inspect.code).toBe(0)
+    expect(inspect.stdout).toMatch(
+      /\n {2}recorder {4}20 requests: 20 recorded, 0 dropped\n {2}outside {5}1 outbound call outside any request, not recorded\n/,
+    )
+    const summary = JSON.parse((await parallax(['inspect', out, '--json'])).stdout)
+    expect(summary.writers.recorders).toMatchObject({
+      count: 1,
+      requests: 20,
+      recorded: 20,
+      inFlight: 0,
+      unattributed: 1,
+      dropped: { total: 0 },
+    })
   })
 
   it('register: an app that handles SIGTERM itself still gets its segments finalized', async () => {

@@ -129,7 +129,7 @@ export function createSegmentWriter(options: SegmentWriterOptions): SegmentWrite
     dir: o.dir,
     name: statusName(o.prefix, writerId, utcStamp()),
     intervalMs: o.statusIntervalMs,
-    snapshot: () => toWriterStatus(books.snapshot(), identity, closed),
+    snapshot: () => toWriterStatus(books.snapshot(), identity, closed, o.recorderStats?.()),
     onFailure: (error, file) =>
       report(
         otherError(

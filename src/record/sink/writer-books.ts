@@ -3,7 +3,11 @@
  * recordings and in bytes. The invariant the tests hold it to: enqueued = written + dropped + pending,
  * and pending bytes never pass the cap.
  */
-import { WRITER_STATUS_FORMAT, type WriterStatus } from '../../recording/recording-store.ts'
+import {
+  type RecorderCounts,
+  WRITER_STATUS_FORMAT,
+  type WriterStatus,
+} from '../../recording/recording-store.ts'
 import { realSources } from '../real-sources.ts'
 
 /**
@@ -105,13 +109,15 @@ export interface WriterIdentity {
 }
 
 /**
- * The status file's content: the books (as `snapshot()` gives them) under the writer's identity.
+ * The status file's content: the books (as `snapshot()` gives them) under the writer's identity, and the
+ * books of the recorder feeding the writer when there is one.
  * @example toWriterStatus(books.snapshot(), { writer: '4242-9f1c2a8e', prefix: 'copilot', pid: 4242, startedAt }, false)
  */
 export function toWriterStatus(
   stats: SegmentWriterStats,
   identity: WriterIdentity,
   closed: boolean,
+  recorder?: RecorderCounts,
 ): WriterStatus {
   const { enqueued, written, pending, dropped, segments, deleted, errors } = stats
   return {
@@ -121,5 +127,6 @@ export function toWriterStatus(
     updatedAt: new realSources.Date(realSources.now()).toISOString(),
     state: closed ? 'closed' : 'running',
     ...{ enqueued, written, pending, dropped, segments, deleted, errors },
+    ...(recorder && { recorder }),
   }
 }

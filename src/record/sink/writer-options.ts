@@ -3,6 +3,7 @@
  * (the only moment the writer may throw).
  */
 import { ParallaxError } from '../../recording/errors.ts'
+import type { RecorderCounts } from '../../recording/recording-store.ts'
 import type { WriterFileSystem } from './writer-file-system.ts'
 
 const MiB = 1024 * 1024
@@ -62,6 +63,12 @@ export interface SegmentWriterOptions {
   onError?: (error: ParallaxError) => void
   /** The file-system port; default node:fs. */
   fileSystem?: WriterFileSystem
+  /**
+   * The books of the recorder feeding this writer, kept in its status file (`recorder`) so that
+   * `parallax inspect` shows them: e.g. `() => recorder.stats()`. Read each time the file is written;
+   * undefined leaves them out.
+   */
+  recorderStats?: () => RecorderCounts | undefined
 }
 
 /**
@@ -83,6 +90,7 @@ export interface ResolvedWriterOptions {
   stallMs: number
   closeTimeoutMs: number
   onError: ((error: ParallaxError) => void) | undefined
+  recorderStats: (() => RecorderCounts | undefined) | undefined
 }
 
 /** Letters, digits, dot, dash and underscore, not starting with a dot: safe in any file name. */
@@ -122,6 +130,7 @@ export function resolveWriterOptions(options: SegmentWriterOptions): ResolvedWri
     stallMs: positive('stallMs', options.stallMs ?? d.stallMs),
     closeTimeoutMs: positive('closeTimeoutMs', options.closeTimeoutMs ?? d.closeTimeoutMs),
     onError: options.onError,
+    recorderStats: options.recorderStats,
   }
   if (resolved.maxTotalBytes < resolved.maxSegmentBytes) {
     throw usage(

@@ -47,8 +47,9 @@ export function createStatusFile(options: StatusFileOptions): StatusFile {
 
   const writeOnce = async () => {
     lastWriteMs = realSources.monotonicMs()
-    const text = `${JSON.stringify(options.snapshot(), null, 2)}\n`
     try {
+      // Inside the try: the snapshot reads counters handed in from outside (a recorder's books).
+      const text = `${JSON.stringify(options.snapshot(), null, 2)}\n`
       await fs.mkdir(dir)
       await fs.writeFile(temp, text)
       await fs.rename(temp, file)
