@@ -41,9 +41,21 @@ describe('cli: parallax proxy', () => {
     expect(await proxy.stop()).toBe(0)
     expect(proxy.stderr()).toContain('5 requests · 5 recorded (0 with a body cut) · 5 written · 0 dropped')
 
-    const { recordings, errors } = await loadRecordings(out)
+    const { recordings, errors, writers } = await loadRecordings(out)
     expect(errors).toEqual([])
     expect(recordings).toHaveLength(5)
+    // The writer's status file keeps the proxy's books (only the recorder's counts).
+    expect(writers?.[0]?.recorder).toEqual({
+      requests: 5,
+      filtered: 0,
+      sampledOut: 0,
+      recorded: 5,
+      truncated: 0,
+      dropped: { captureFailed: 0, redactFailed: 0, sinkFull: 0, sinkFailed: 0 },
+      inFlight: 0,
+      unattributed: 0,
+      errors: 0,
+    })
     const first = recordings.map((r) => r.recording).find((r) => r.inbound.request.url.includes('/items/0'))
     expect(first?.meta).toMatchObject({ service: 'api', environment: 'production' })
     expect(first?.inbound.request.url).toMatch(new RegExp(`^${service.url}/items/0\\?api_key=%5Bredacted%3A`))

@@ -131,6 +131,28 @@ describe('segment writer: faults', () => {
     expect(recordings.map((r) => r.recording.id)).toEqual(['good-1', 'good-2'])
   })
 
+  it('createSegmentWriter: books handed in that throw cost only the status file, reported once; every recording is written', async () => {
+    const dir = await tempDir()
+    const reported = collectErrors()
+    const writer = createSegmentWriter({
+      dir,
+      service: 'books',
+      onError: reported.onError,
+      recorderStats: () => {
+        throw new Error('the books exploded')
+      },
+    })
+    for (let i = 0; i < 3; i++) expect(writer.enqueue(writerRecording('books', i))).toBe(true)
+    await writer.close()
+    expect(writer.stats()).toMatchObject({ enqueued: 3, written: 3, pending: 0 })
+    expect(reported.kinds()).toEqual(['status'])
+    const { recordings, errors, writers } = await loadRecordings(dir)
+    expect(errors).toEqual([])
+    expect(recordings).toHaveLength(3)
+    // No status file could be written: there are no counters to read, and nothing says otherwise.
+    expect(writers ?? []).toEqual([])
+  })
+
   it('createSegmentWriter: a full disk (ENOSPC) drops the batch, cuts off its half-written tail, and the next batch goes to a new segment', async () => {
     const dir = await tempDir()
     const reported = collectErrors()

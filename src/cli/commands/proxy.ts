@@ -8,6 +8,7 @@ import {
   createProxyRedaction,
   createRecordingProxy,
   createSegmentWriter,
+  type RecorderStats,
   redactionKeyWarning,
 } from '../../record/index.ts'
 import { ParallaxError } from '../../recording/errors.ts'
@@ -55,11 +56,14 @@ export function proxyCommand(): Command {
     )
     .action(async (flags: ProxyFlags) => {
       const { host, port } = listenAddress(flags.listen)
+      // The writer's status file keeps the proxy's books too, for `parallax inspect`.
+      let proxyStats: (() => RecorderStats) | undefined
       const writer = createSegmentWriter({
         dir: flags.out,
         ...(flags.service && { service: flags.service }),
         ...(flags.gzip && { gzip: true }),
         onError: (error) => process.stderr.write(`[parallax] ${error.message}\n`),
+        recorderStats: () => proxyStats?.(),
       })
       // Before any traffic: a bad folder found at the first batch would drop every recording, counted.
       await writer.checkFolder({ setting: '--out' })
@@ -81,6 +85,7 @@ export function proxyCommand(): Command {
           redact: createProxyRedaction({ key: process.env.PARALLAX_REDACTION_KEY }),
         }),
       })
+      proxyStats = proxy.stats
       // The proxy's own errors already say why (port in use, the target is the proxy itself) and what to do.
       const address = await proxy.listen(port, host)
       const warning = redactionKeyWarning(process.env)

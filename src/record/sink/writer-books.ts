@@ -127,6 +127,24 @@ export function toWriterStatus(
     updatedAt: new realSources.Date(realSources.now()).toISOString(),
     state: closed ? 'closed' : 'running',
     ...{ enqueued, written, pending, dropped, segments, deleted, errors },
-    ...(recorder && { recorder }),
+    ...(recorder && { recorder: countsOnly(recorder) }),
+  }
+}
+
+/** The documented counts of a recorder's books, without what a caller's stats add (a proxy's own). */
+function countsOnly(stats: RecorderCounts): RecorderCounts {
+  const { requests, filtered, sampledOut, recorded, truncated, dropped, inFlight, unattributed, errors } =
+    stats
+  const { captureFailed, redactFailed, sinkFull, sinkFailed } = dropped
+  return {
+    requests,
+    filtered,
+    sampledOut,
+    recorded,
+    truncated,
+    dropped: { captureFailed, redactFailed, sinkFull, sinkFailed },
+    inFlight,
+    unattributed,
+    errors,
   }
 }
