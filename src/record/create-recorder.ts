@@ -5,7 +5,7 @@
 import { AsyncResource } from 'node:async_hooks'
 import { ParallaxError } from '../recording/errors.ts'
 import { metaFromParts } from '../recording/recording-parts.ts'
-import type { Recording } from '../recording/types.ts'
+import type { Exchange, Recording } from '../recording/types.ts'
 import { installFetchScope } from './fetch-scope.ts'
 import { installHttpClientCapture } from './http-client-capture.ts'
 import { installInboundChannel } from './inbound-channel.ts'
@@ -20,7 +20,7 @@ import {
 import { installNondeterminismHooks } from './nondeterminism-hooks.ts'
 import { createPatchRegistry } from './patch-registry.ts'
 import { createRecorderBooks, type RecorderStats } from './recorder-books.ts'
-import { type Capture, createRecorderRuntime } from './recorder-runtime.ts'
+import { type Capture, createRecorderRuntime, type RecorderRuntime } from './recorder-runtime.ts'
 import { createRecordingIds } from './recording-ids.ts'
 import { type RedactionOptions, recordingRedaction } from './redact/create-redactor.ts'
 import {
@@ -170,10 +170,17 @@ export function createRecorder(options: RecorderOptions): Recorder {
     else books.handedOver(recording.id, hasTruncatedBody(recording))
   }
 
-  const sink: InboundSink = (capture, inbound) => {
-    capture.finished = true
-    if (inbound === undefined) {
+  /**
+   * Builds, redacts and hands over one finished capture. `outbound` holds the snapshots of the calls that
+   * had not ended when the response did (taken then); the others are built now.
+   */
+  const record = (capture: Capture, build: () => Exchange, outbound: Array<Exchange | undefined>) => {
+    let inbound: Exchange
+    try {
+      inbound = runtime.guarded(build)
+    } catch (error) {
       books.dropped('captureFailed')
+      runtime.report(error)
       return
     }
     if (onlyIfError.has(capture) && !isErrorStatus(inbound.response.status)) {
@@ -181,15 +188,30 @@ export function createRecorder(options: RecorderOptions): Recorder {
       return
     }
     // Keys in sorted order, here and in every part of a recording: the writer then serializes it natively.
-    hand({
-      id: ids.next(inbound.request.headers),
-      inbound,
-      meta: { ...meta },
-      // Not copied: a finished capture records no more reads.
-      nondeterminism: capture.nondeterminism,
-      outbound: capture.outbound.map((call) => call.snapshot('unfinished: the inbound response ended first')),
-      recordedAt: capture.recordedAt,
-    })
+    runtime.observe(() =>
+      hand({
+        id: ids.next(inbound.request.headers),
+        inbound,
+        meta: { ...meta },
+        // Not copied: a finished capture records no more reads.
+        nondeterminism: capture.nondeterminism,
+        outbound: capture.outbound.map((call, index) => outbound[index] ?? call.snapshot(UNFINISHED)),
+        recordedAt: capture.recordedAt,
+      }),
+    )
+  }
+  // Finished captures are recorded together once the event loop's I/O is done, not each in its response's
+  // 'finish' event: interleaved with the I/O, the same work cost the server twice as much CPU under load
+  // (bench/load/quick-record.ts). close() records what is left at once.
+  const finished = createFinishedQueue(runtime, record)
+
+  const sink: InboundSink = (capture, build) => {
+    capture.finished = true
+    finished.push(
+      capture,
+      build,
+      capture.outbound.map((call) => (call.ended() ? undefined : call.snapshot(UNFINISHED))),
+    )
   }
 
   const begin: InboundBegin = (req, res) => {
@@ -238,12 +260,47 @@ export function createRecorder(options: RecorderOptions): Recorder {
       if (closed) return
       closed = true
       for (const error of patches.restore()) runtime.report(error)
+      finished.drain()
     },
     [Symbol.dispose]() {
       recorder.close()
     },
   }
   return recorder
+}
+
+const UNFINISHED = 'unfinished: the inbound response ended first'
+
+/** Captures waiting to be recorded, and the recording of all of them after the loop's I/O. */
+interface FinishedQueue {
+  push(capture: Capture, build: () => Exchange, outbound: Array<Exchange | undefined>): void
+  /** Records every waiting capture now. */
+  drain(): void
+}
+
+function createFinishedQueue(
+  runtime: RecorderRuntime,
+  record: (capture: Capture, build: () => Exchange, outbound: Array<Exchange | undefined>) => void,
+): FinishedQueue {
+  let waiting: Array<[Capture, () => Exchange, Array<Exchange | undefined>]> = []
+  const drain = () => {
+    // Captures that finish meanwhile (an onRecording that serves a request) are recorded in this drain too.
+    while (waiting.length > 0) {
+      const batch = waiting
+      waiting = []
+      for (const [capture, build, outbound] of batch) record(capture, build, outbound)
+    }
+  }
+  // Scheduled from the context the recorder was created in, outside every request's: the turn holds no
+  // request's context (nor keeps its capture alive).
+  const schedule = runtime.storage.exit(() => AsyncResource.bind(() => setImmediate(drain)))
+  return {
+    push(capture, build, outbound) {
+      waiting.push([capture, build, outbound])
+      if (waiting.length === 1) schedule()
+    },
+    drain,
+  }
 }
 
 function defaultRedaction(options: RecorderOptions): (recording: Recording) => Recording {

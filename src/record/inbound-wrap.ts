@@ -38,10 +38,11 @@ export type InboundHandler<R = void> = (req: IncomingMessage, res: ServerRespons
 export type InboundWrap = <R>(handler: InboundHandler<R>) => InboundHandler<R>
 
 /**
- * Receives a finished inbound exchange together with the capture it belongs to; `inbound` is undefined
- * when building it failed (the failure is reported separately), so every capture is settled once.
+ * Receives each finished capture once, as it finishes, with `build`, which makes its exchange from what
+ * was captured (and may throw): the sink decides when to run it. Everything `build` reads was fixed when
+ * the response finished.
  */
-export type InboundSink = (capture: Capture, inbound: Exchange | undefined) => void
+export type InboundSink = (capture: Capture, build: () => Exchange) => void
 
 /**
  * Starts capturing one arriving request (or decides not to: undefined). Called by the handler wrap and
@@ -143,7 +144,8 @@ class InboundCapture implements Capture, HttpMessageObserver {
   }
 
   written(_message: object, chunk: unknown, encoding: unknown, ending: boolean): void {
-    if ((ending && typeof chunk === 'function') || this.#method === 'HEAD') return
+    // After the end (or an abort), nothing more is this recording's: it is built later from what was seen.
+    if ((ending && typeof chunk === 'function') || this.#method === 'HEAD' || this.#done) return
     try {
       if (this.#res.writableEnded) return
       const now = realSources.monotonicMs()
@@ -181,20 +183,22 @@ class InboundCapture implements Capture, HttpMessageObserver {
   #finish(incomplete: string | undefined): void {
     this.#done = true
     this.#runtime.observe(() => {
-      let inbound: Exchange | undefined
-      try {
-        inbound = this.#build(incomplete)
-      } finally {
-        this.#sink(this, inbound)
+      // What may still change on the response is read now; the rest is built when the sink says.
+      const res = this.#res
+      const ended: Ended = {
+        atMs: realSources.monotonicMs(),
+        status: res.statusCode,
+        statusText: res.statusMessage,
+        headers: serializedHeaderBlock(res) ?? headerListFromOutgoing(res),
+        incomplete,
       }
+      this.#sink(this, () => this.#build(ended))
     })
     settleObserved()
   }
 
-  #build(incomplete: string | undefined): Exchange {
-    const endedAt = realSources.monotonicMs()
-    const res = this.#res
-    const sentHeaders = responseHeaders(res)
+  #build(ended: Ended): Exchange {
+    const sentHeaders = typeof ended.headers === 'string' ? headerListFromBlock(ended.headers) : ended.headers
     const body = this.#responseBody.body(headerValue(sentHeaders, 'content-encoding'))
     const requestHeaders = this.#requestHeaders
     return exchangeFromParts({
@@ -205,15 +209,15 @@ class InboundCapture implements Capture, HttpMessageObserver {
         body: this.#requestBody?.body(headerValue(requestHeaders, 'content-encoding')),
       },
       response: {
-        status: res.statusCode,
-        statusText: res.statusMessage,
+        status: ended.status,
+        statusText: ended.statusText,
         headers: sentHeaders,
         body,
         chunks: this.#responseBody.chunks(this.#responseStartedAt ?? this.arrivedAtMs, body),
-        incomplete,
+        incomplete: ended.incomplete,
       },
       startedAtMs: 0,
-      durationMs: roundMs(endedAt - this.arrivedAtMs),
+      durationMs: roundMs(ended.atMs - this.arrivedAtMs),
     })
   }
 }
@@ -240,7 +244,14 @@ function hostOf(req: IncomingMessage, headers: HeaderList): string | undefined {
   return host
 }
 
-function responseHeaders(res: ServerResponse): HeaderList {
-  const block = serializedHeaderBlock(res)
-  return block === undefined ? headerListFromOutgoing(res) : headerListFromBlock(block)
+/**
+ * The response as it ended: its time, status and headers (the block Node sent, parsed only when the
+ * exchange is built, or the list of a response that sent none).
+ */
+interface Ended {
+  atMs: number
+  status: number
+  statusText: string | undefined
+  headers: string | HeaderList
+  incomplete: string | undefined
 }

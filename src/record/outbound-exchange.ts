@@ -77,11 +77,13 @@ class OutboundCall implements OutboundExchange {
   }
 
   responseStart(status: number, statusText: string | undefined, headers: HeaderList): void {
+    if (this.#endedAt !== undefined) return
     // Informational answers (100 Continue, 103 Early Hints) precede the real one: keep the last.
     this.#response = { status, statusText, headers, at: realSources.monotonicMs() }
   }
 
   responseData(chunk: unknown, encoding?: unknown): void {
+    if (this.#endedAt !== undefined) return
     this.#responseBody.addChunk(chunk, encoding, realSources.monotonicMs())
   }
 
@@ -93,6 +95,10 @@ class OutboundCall implements OutboundExchange {
     if (this.#endedAt !== undefined) return
     this.#failure = reason
     this.#endedAt = realSources.monotonicMs()
+  }
+
+  ended(): boolean {
+    return this.#endedAt !== undefined
   }
 
   snapshot(reason: string): Exchange {

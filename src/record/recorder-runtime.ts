@@ -9,6 +9,8 @@ import type { Exchange, Nondeterminism } from '../recording/types.ts'
 export interface OutboundCapture {
   /** The exchange as far as it got; when it has not finished, the response is marked `incomplete` with `reason`. */
   snapshot(reason: string): Exchange
+  /** Whether the call ended (its response finished, or it failed): its response no longer changes. */
+  ended(): boolean
 }
 
 /** The state of one inbound request being recorded. */
