@@ -116,4 +116,47 @@ describe('record: streams and unfinished requests', () => {
       expect(bodyText(recording.inbound.response.body)).toBe('first piece, and then nothing')
     }
   })
+
+  it('createRecorder: a recording holds what was seen when the response ended, though it is built later; close() hands over what is waiting', async () => {
+    // A dependency that sends one piece and then waits.
+    const held: ServerResponse[] = []
+    await using dependency = await startLoopback((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' })
+      res.write('early piece;')
+      held.push(res)
+    })
+    const fixture = recorderFixture()
+    let onFinish: ((upstream: IncomingMessage) => void) | undefined
+    await using server = await startLoopback(
+      fixture.recorder.wrap((_req, res) => {
+        httpRequest(dependency.url, (upstream) => {
+          upstream.once('data', (first: Buffer) => {
+            res.once('finish', () => onFinish?.(upstream))
+            res.end(`got ${first}`)
+          })
+        }).end()
+      }),
+    )
+    // Bytes reach the call in the same turn the response finished, before the recording is built.
+    onFinish = (upstream) => upstream.push(Buffer.from('pushed after the end'))
+    const answer = await fetch(`${server.url}/read`)
+    expect(await answer.text()).toBe('got early piece;')
+    const [recording] = await fixture.settle(1)
+    expect(bodyText(recording!.inbound.response.body)).toBe('got early piece;')
+    const call = recording!.outbound[0]!
+    expect(bodyText(call.response.body)).toBe('early piece;')
+    expect(call.response.incomplete).toBe('unfinished: the inbound response ended first')
+
+    // A response that ended just before close() is recorded by close() itself, not a turn later: here
+    // close() runs in the response's own 'finish' listener, before any later turn of the event loop.
+    let recordedAtClose: number | undefined
+    onFinish = () => {
+      fixture.recorder.close()
+      recordedAtClose = fixture.recordings.length
+    }
+    await fetch(`${server.url}/again`).then((again) => again.text())
+    await expect.poll(() => recordedAtClose).toBe(2)
+    expect(fixture.recorder.stats()).toMatchObject({ requests: 2, recorded: 2, inFlight: 0 })
+    for (const res of held) res.end()
+  })
 })
