@@ -116,18 +116,16 @@ function writerLines(summary: RecordingsSummary): Line[] {
   }
   if (writers !== null) {
     const { dropped } = writers
-    const reasons = [
+    const why = droppedBecause([
       [dropped.queueFull, 'queue full'],
       [dropped.serializeFailed, 'not serializable'],
       [dropped.writeFailed, 'write failed'],
       [dropped.closed, 'after close'],
-    ]
-      .filter(([n]) => (n as number) > 0)
-      .map(([n, why]) => `${n} ${why}`)
+    ])
     const running = writers.running > 0 ? ` (${writers.running} not closed)` : ''
     lines.push([
       '  writers     ',
-      `${plural(writers.count, 'writer')}${running}: ${writers.enqueued} enqueued, ${writers.written} written, ${dropped.total} dropped${reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}`,
+      `${plural(writers.count, 'writer')}${running}: ${writers.enqueued} enqueued, ${writers.written} written, ${dropped.total} dropped${why}`,
     ])
     const recorders = writers.recorders
     if (recorders !== null) {
@@ -162,21 +160,25 @@ function writerLines(summary: RecordingsSummary): Line[] {
 /** `1200 requests: 58 recorded, 2 truncated, 1130 sampled out, 10 filtered, 0 dropped`: where every request went. */
 function recorderBooks(recorders: RecordersSummary): string {
   const { dropped } = recorders
-  const reasons = [
+  const why = droppedBecause([
     [dropped.captureFailed, 'capture failed'],
     [dropped.redactFailed, 'redactor failed'],
     [dropped.sinkFull, 'queue full'],
     [dropped.sinkFailed, 'sink failed'],
-  ]
-    .filter(([n]) => (n as number) > 0)
-    .map(([n, why]) => `${n} ${why}`)
+  ])
   const parts = [`${recorders.recorded} recorded`]
   if (recorders.truncated > 0) parts.push(`${recorders.truncated} truncated`)
   if (recorders.sampledOut > 0) parts.push(`${recorders.sampledOut} sampled out`)
   if (recorders.filtered > 0) parts.push(`${recorders.filtered} filtered`)
   if (recorders.inFlight > 0) parts.push(`${recorders.inFlight} in flight`)
-  parts.push(`${dropped.total} dropped${reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}`)
+  parts.push(`${dropped.total} dropped${why}`)
   return `${plural(recorders.requests, 'request')}: ${parts.join(', ')}`
+}
+
+/** ` (3 queue full, 1 write failed)`: the reasons that dropped any, or nothing. */
+function droppedBecause(counts: ReadonlyArray<readonly [number, string]>): string {
+  const reasons = counts.filter(([n]) => n > 0).map(([n, why]) => `${n} ${why}`)
+  return reasons.length > 0 ? ` (${reasons.join(', ')})` : ''
 }
 
 function bytes(n: number): string {
