@@ -328,6 +328,8 @@ describe('redactor: options and ordinary data', () => {
       JSON.stringify({ image: `data:image/png;base64,${randomBytes(20_000).toString('base64')}` }),
       randomBytes(20_000).toString('base64url'),
       'const token = lexer.next(); const apiKey = config.apiKey; if (password(len)) {}',
+      // The Fetch API's `credentials` option, in every page that calls fetch.
+      `fetch(url, { credentials: "omit" }); fetch(url, { credentials: 'same-origin' }); init.credentials = "include"`,
       JSON.stringify({
         max_tokens: 256,
         usage: { prompt_tokens: 12 },
@@ -342,6 +344,8 @@ describe('redactor: options and ordinary data', () => {
       'pk_live_51H8xXyZabcdefghijklmnop is a publishable key; commit 9fceb02d0ae598e95dc970b74767f19372d61af8',
     ]
     for (const text of ordinary) expect(redactor.text(text)).toBe(text)
+    // Anything else assigned to `credentials` is still taken for a secret.
+    expect(redactor.text('credentials: "omit-9f2Kq7"')).toBe(`credentials: "${P('omit-9f2Kq7')}"`)
   })
 })
 

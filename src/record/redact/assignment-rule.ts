@@ -36,6 +36,13 @@ function isNameChar(code: number): boolean {
 }
 
 /**
+ * The values of the Fetch API's `credentials` option (`fetch(url, { credentials: "omit" })`, in every
+ * page that calls fetch): a mode, never a secret, quoted or not.
+ */
+const FETCH_CREDENTIALS = /^credentials$/i
+const FETCH_CREDENTIALS_MODES = new Set(['omit', 'same-origin', 'include'])
+
+/**
  * A bare value is a secret for an env-style name (`DB_PASSWORD=…`), and otherwise when it is neither
  * prose (`password: must be long`) nor code (`token = lexer.next()`, `apiKey = config.apiKey`).
  */
@@ -88,6 +95,7 @@ export const assignmentRule: TextRule = {
       const group = value[1] !== undefined ? 1 : value[2] !== undefined ? 2 : 3
       const [start, end] = value.indices![group]!
       if (group === 3 && !acceptBare(name, operator, value[3]!, text[end])) continue
+      if (FETCH_CREDENTIALS.test(name) && FETCH_CREDENTIALS_MODES.has(value[group]!)) continue
       spans.push({ start, end, rule: 'secret-assignment', urlSafe: false })
       colon = indexOrEnd(text, ':', end)
       equals = indexOrEnd(text, '=', end)
