@@ -38,7 +38,7 @@ export interface ScanTerms {
  * Builds the scan of a term list: a function true when `text` holds a term. A term with a character
  * above 255 can never occur in a byte string and is left out; a character above 255 in the text breaks
  * an exact term and is skipped by the normalized ones. Undefined for a term list too large for dense
- * tables (over 4,096 states): the caller then searches another way.
+ * tables (over 4,096 states in either automaton or in the two merged): the caller then searches another way.
  * @example termScan({ exact: ['eyJ'], normalized: ['apikey'] })?.('{"API_Key":1}') // true
  */
 export function termScan(terms: ScanTerms): ((text: string) => boolean) | undefined {
