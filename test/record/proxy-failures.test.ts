@@ -55,6 +55,49 @@ describe('record: the recording proxy when things break, and how it chooses, nam
     expect(proxied.proxy.stats()).toMatchObject({ targetFailures: 2, recorded: 2, errors: 0 })
   })
 
+  it('createRecordingProxy: a target that leads back to the proxy gets the looped request a 508, recorded once', async () => {
+    // A gateway in front of the service that, misconfigured, forwards to the proxy again.
+    let proxyUrl = ''
+    await using gateway = await startLoopback((req, res) => {
+      const back = httpRequest(
+        `${proxyUrl}${req.url}`,
+        { method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode!, answer.headers)
+          answer.pipe(res)
+        },
+      )
+      req.pipe(back)
+    })
+    await using proxied = await startProxy(gateway.url)
+    proxyUrl = proxied.url
+    const looped = await fetchText(`${proxied.url}/orders`)
+    expect(looped.status).toBe(508)
+    expect(looped.text).toMatch(
+      /^Loop Detected: this request already passed through this proxy \(Via: parallax-[0-9a-f]{8}\); the target leads back to it\.\n$/,
+    )
+    // One recording (the client's request, answered 508 through the gateway); the looped hop is filtered.
+    const [recording] = await proxied.settle(1)
+    expect(recording!.inbound.request.url).toBe(`${gateway.url}/orders`)
+    expect(recording!.inbound.response.status).toBe(508)
+    await fetchText(`${proxied.url}/again`)
+    await proxied.settle(2)
+    expect(proxied.proxy.stats()).toMatchObject({
+      requests: 4,
+      recorded: 2,
+      filtered: 2,
+      loops: 2,
+      inFlight: 0,
+    })
+    // Reported once, with what to do.
+    expect(proxied.errors).toHaveLength(1)
+    expect(proxied.errors[0]).toMatchObject({
+      code: 'PARALLAX_USAGE',
+      message: expect.stringMatching(/^Refused GET \/orders: it came back through the target/),
+      hint: expect.stringMatching(/^Point the target at the service itself/),
+    })
+  })
+
   it('createRecordingProxy: a target that resets mid-response cuts the client off after the bytes it sent', async () => {
     await using service = await startLoopback((_req, res) => {
       res.writeHead(200, { 'content-length': '100' })

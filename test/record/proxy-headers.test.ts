@@ -3,6 +3,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import {
+  passedThrough,
   type RequestHeaderOptions,
   requestHeadersToTarget,
   responseHeadersToClient,
@@ -99,6 +100,22 @@ describe('record: proxy headers', () => {
       'X-Forwarded-Host',
       'a',
     ])
+  })
+
+  it('requestHeadersToTarget: adds a Via entry naming the proxy after the client\u2019s own; passedThrough finds it', () => {
+    const named = { ...plain, forwarded: true, via: 'parallax-0a1b2c3d', hop: { ...hop, httpVersion: '1.0' } }
+    const out = requestHeadersToTarget(['Host', 'a', 'Via', '1.1 edge (cache)'], named)
+    expect(out.slice(0, 4)).toEqual(['Host', 'a', 'Via', '1.1 edge (cache)'])
+    expect(out.slice(-2)).toEqual(['Via', '1.0 parallax-0a1b2c3d'])
+    // Without forwarded headers nothing is added, Via included.
+    expect(requestHeadersToTarget(['Host', 'a'], { ...named, forwarded: false })).toEqual(['Host', 'a'])
+
+    expect(passedThrough(out, 'parallax-0a1b2c3d')).toBe(true)
+    expect(passedThrough(['VIA', 'HTTP/2 edge, 1.1   parallax-0a1b2c3d (x)'], 'parallax-0a1b2c3d')).toBe(true)
+    // Another proxy's name, the name in a comment or another header: no loop.
+    expect(passedThrough(out, 'parallax-ffffffff')).toBe(false)
+    expect(passedThrough(['Via', '1.1 edge (parallax-0a1b2c3d)'], 'parallax-0a1b2c3d')).toBe(false)
+    expect(passedThrough(['X-Via', '1.1 parallax-0a1b2c3d'], 'parallax-0a1b2c3d')).toBe(false)
   })
 
   it('responseHeadersToClient: keeps every Set-Cookie in place and drops hop-by-hop headers', () => {

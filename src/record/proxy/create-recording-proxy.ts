@@ -2,6 +2,7 @@
  * The recording reverse proxy: a node:http server in front of a service in any language that forwards
  * every request to it through an undici Pool and hands over one redacted Recording per exchange.
  */
+import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Pool } from 'undici'
@@ -14,7 +15,7 @@ import { createRequestSelection, isReplayTraffic, type SelectionOptions } from '
 import { type ExchangeCapture, startExchangeCapture } from './exchange-capture.ts'
 import { type ForwardContext, forwardExchange } from './forward-exchange.ts'
 import { listenError, selfTargetError, targetsItself } from './listen-checks.ts'
-import { type HostHeaderMode, headerPairs } from './proxy-headers.ts'
+import { type HostHeaderMode, headerPairs, passedThrough } from './proxy-headers.ts'
 import { defaultProxyRedaction } from './proxy-redaction.ts'
 import { createRecordingHandOver } from './recording-hand-over.ts'
 import { resolveTarget } from './resolve-target.ts'
@@ -57,7 +58,10 @@ export interface RecordingProxyOptions extends SelectionOptions {
   pipeline?: string
   /** `client` (default) forwards the Host the client sent; `target` sends the target's host. */
   hostHeader?: HostHeaderMode
-  /** Add X-Forwarded-For (appended), -Proto and -Host (when absent) to requests; default true. */
+  /**
+   * Add X-Forwarded-For (appended), -Proto and -Host (when absent) and a `Via` entry naming this proxy
+   * to requests; default true. A request that comes back with that `Via` is refused (508 Loop Detected).
+   */
   forwardedHeaders?: boolean
   /** Connections to the target at most; default {@link DEFAULT_MAX_CONNECTIONS}. */
   maxConnections?: number
@@ -84,6 +88,11 @@ export interface RecordingProxyStats extends RecorderStats {
   targetFailures: number
   /** Exchanges the client abandoned before its response finished. */
   clientAborts: number
+  /**
+   * Requests that came back through the target (their `Via` named this proxy): refused with 508 Loop
+   * Detected, counted as filtered, not recorded.
+   */
+  loops: number
 }
 
 /**
@@ -117,7 +126,10 @@ export function createRecordingProxy(options: RecordingProxyOptions): RecordingP
   const settings = validate(options)
   const select = createRequestSelection(options)
   const books = createRecorderBooks()
-  const counts = { proxying: 0, targetFailures: 0, clientAborts: 0 }
+  const counts = { proxying: 0, targetFailures: 0, clientAborts: 0, loops: 0 }
+  // This proxy's name in the Via entries it adds: a request coming back with it has looped.
+  const via = `parallax-${randomBytes(4).toString('hex')}`
+  let loopReported = false
   const report = (error: unknown) => {
     books.error()
     try {
@@ -150,9 +162,28 @@ export function createRecordingProxy(options: RecordingProxyOptions): RecordingP
     servername: target.servername,
     host: options.hostHeader ?? 'client',
     forwarded: options.forwardedHeaders ?? true,
+    via,
+    looped(req) {
+      counts.loops++
+      if (loopReported) return
+      loopReported = true
+      report(
+        new ParallaxError(
+          'PARALLAX_USAGE',
+          `Refused ${requestLine(req)}: it came back through the target (its Via names this proxy, ${via}), so forwarding it again would loop.`,
+          {
+            hint: 'Point the target at the service itself, not at a proxy or gateway that forwards back to this proxy. Further loops are counted in stats().loops, not reported.',
+          },
+        ),
+      )
+    },
     begin(req, path) {
       books.arrived()
-      const selection = isReplayTraffic(req.rawHeaders) ? 'filtered' : select(req.method ?? 'GET', path)
+      // A request that came back through the target is this proxy's own traffic: refused, not recorded.
+      const selection =
+        isReplayTraffic(req.rawHeaders) || (context.forwarded && passedThrough(req.rawHeaders, via))
+          ? 'filtered'
+          : select(req.method ?? 'GET', path)
       if (selection === 'filtered' || selection === 'sampled-out') {
         books.skipped(selection, false)
         return undefined

@@ -11,6 +11,7 @@ import {
   type ClientHop,
   type HostHeaderMode,
   headerPairs,
+  passedThrough,
   rawHeaderStrings,
   requestHeadersToTarget,
   responseHeadersToClient,
@@ -39,6 +40,13 @@ export interface ForwardContext {
   readonly servername: string | undefined
   readonly host: HostHeaderMode
   readonly forwarded: boolean
+  /**
+   * This proxy's name in the `Via` entry it adds (with `forwarded`); a request that already carries it
+   * has come back through the target and is refused (508) instead of forwarded again.
+   */
+  readonly via: string | undefined
+  /** Counts and reports a request refused because it came back through the target. Never throws. */
+  looped(req: IncomingMessage): void
   /**
    * Starts the capture of a request whose origin-form path is `path`; undefined when it is not sampled
    * or the capture failed to start.
@@ -103,10 +111,20 @@ export function forwardExchange(context: ForwardContext, req: IncomingMessage, r
     refuse(400, `Bad Request: the request target ${JSON.stringify(req.url)} is not a path.\n`)
     return
   }
+  const via = context.forwarded ? context.via : undefined
+  if (via !== undefined && passedThrough(req.rawHeaders, via)) {
+    context.looped(req)
+    refuse(
+      508,
+      `Loop Detected: this request already passed through this proxy (Via: ${via}); the target leads back to it.\n`,
+    )
+    return
+  }
   const headers = requestHeadersToTarget(req.rawHeaders, {
     host: context.host,
     forwarded: context.forwarded,
     hop: clientHop(req),
+    ...(via !== undefined && { via }),
   })
 
   const handler: Dispatcher.DispatchHandler = {
@@ -238,7 +256,11 @@ function originFormPath(target: string | undefined): string | undefined {
 
 function clientHop(req: IncomingMessage): ClientHop {
   const encrypted = (req.socket as { encrypted?: boolean } | null)?.encrypted === true
-  return { address: req.socket?.remoteAddress, protocol: encrypted ? 'https' : 'http' }
+  return {
+    address: req.socket?.remoteAddress,
+    protocol: encrypted ? 'https' : 'http',
+    httpVersion: req.httpVersion,
+  }
 }
 
 function reasonOf(error: unknown): string {

@@ -34,6 +34,8 @@ export interface ClientHop {
   /** The client's IP address, as the proxy's socket sees it. */
   address: string | undefined
   protocol: 'http' | 'https'
+  /** The HTTP version the client spoke (`1.1`), for `Via`. */
+  httpVersion?: string
 }
 
 /**
@@ -42,9 +44,13 @@ export interface ClientHop {
  */
 export interface RequestHeaderOptions {
   host: HostHeaderMode
-  /** Append the client to X-Forwarded-For, and set X-Forwarded-Proto and -Host when absent. */
+  /**
+   * Append the client to X-Forwarded-For, set X-Forwarded-Proto and -Host when absent, and add a `Via`
+   * entry naming this proxy (`via`, e.g. `parallax-9f1c2a8e`) when one is given.
+   */
   forwarded: boolean
   hop: ClientHop
+  via?: string
 }
 
 /**
@@ -90,7 +96,29 @@ export function requestHeadersToTarget(raw: readonly string[], options: RequestH
   }
   if (!hasProto) out.push('X-Forwarded-Proto', options.hop.protocol)
   if (!hasForwardedHost && clientHost !== undefined) out.push('X-Forwarded-Host', clientHost)
+  // A Via line of its own is the same as an entry appended to the list (RFC 9110 §7.6.3).
+  if (options.via !== undefined) out.push('Via', `${httpVersion(options.hop)} ${options.via}`)
   return out
+}
+
+/**
+ * Whether a request's raw headers hold a `Via` entry received by `pseudonym`: the request already passed
+ * through the proxy of that name, so forwarding it again would loop.
+ * @example passedThrough(['Via', '1.1 parallax-9f1c2a8e, 1.1 edge'], 'parallax-9f1c2a8e') // true
+ */
+export function passedThrough(raw: readonly string[], pseudonym: string): boolean {
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if (raw[i]!.length !== 3 || raw[i]!.toLowerCase() !== 'via') continue
+    for (const entry of raw[i + 1]!.split(',')) {
+      // `protocol received-by [comment]`
+      if (entry.trim().split(/[ \t]+/)[1] === pseudonym) return true
+    }
+  }
+  return false
+}
+
+function httpVersion(hop: ClientHop): string {
+  return hop.httpVersion ?? '1.1'
 }
 
 /**
