@@ -207,11 +207,15 @@ export function createRecorder(options: RecorderOptions): Recorder {
 
   const sink: InboundSink = (capture, build) => {
     capture.finished = true
-    finished.push(
-      capture,
-      build,
-      capture.outbound.map((call) => (call.ended() ? undefined : call.snapshot(UNFINISHED))),
-    )
+    let outbound: Array<Exchange | undefined>
+    try {
+      outbound = capture.outbound.map((call) => (call.ended() ? undefined : call.snapshot(UNFINISHED)))
+    } catch (error) {
+      books.dropped('captureFailed')
+      runtime.report(error)
+      return
+    }
+    finished.push(capture, build, outbound)
   }
 
   const begin: InboundBegin = (req, res) => {

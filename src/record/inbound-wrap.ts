@@ -183,16 +183,25 @@ class InboundCapture implements Capture, HttpMessageObserver {
   #finish(incomplete: string | undefined): void {
     this.#done = true
     this.#runtime.observe(() => {
-      // What may still change on the response is read now; the rest is built when the sink says.
-      const res = this.#res
-      const ended: Ended = {
-        atMs: realSources.monotonicMs(),
-        status: res.statusCode,
-        statusText: res.statusMessage,
-        headers: serializedHeaderBlock(res) ?? headerListFromOutgoing(res),
-        incomplete,
+      // What may still change on the response is read now; the rest is built when the sink says. The
+      // sink always hears of the capture, so that it is settled once: a failure here fails the build.
+      let build: () => Exchange
+      try {
+        const res = this.#res
+        const ended: Ended = {
+          atMs: realSources.monotonicMs(),
+          status: res.statusCode,
+          statusText: res.statusMessage,
+          headers: serializedHeaderBlock(res) ?? headerListFromOutgoing(res),
+          incomplete,
+        }
+        build = () => this.#build(ended)
+      } catch (error) {
+        build = () => {
+          throw error
+        }
       }
-      this.#sink(this, () => this.#build(ended))
+      this.#sink(this, build)
     })
     settleObserved()
   }

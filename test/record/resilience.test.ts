@@ -79,6 +79,30 @@ describe('record: never breaks the app', () => {
     )
   })
 
+  it('createRecorder: a response that cannot be read when it ends is counted as a failed capture, never left in flight', async () => {
+    using fixture = recorderFixture()
+    await using server = await startLoopback(
+      fixture.recorder.wrap((_req, res) => {
+        // Readable while Node writes the head, throwing once the response is done.
+        Object.defineProperty(res, 'statusMessage', {
+          configurable: true,
+          get: () => {
+            if (res.writableEnded) throw new Error('statusMessage exploded')
+            return 'Fine'
+          },
+          set: () => {},
+        })
+        res.end('still fine')
+      }),
+    )
+    const answer = await fetch(server.url)
+    expect([answer.status, answer.statusText, await answer.text()]).toEqual([200, 'Fine', 'still fine'])
+    await expect
+      .poll(() => fixture.recorder.stats())
+      .toMatchObject({ requests: 1, recorded: 0, dropped: { captureFailed: 1 }, inFlight: 0, errors: 1 })
+    expect((fixture.errors[0] as Error).message).toBe('statusMessage exploded')
+  })
+
   it('createRecorder: marks the inbound response incomplete when the client goes away', async () => {
     using fixture = recorderFixture()
     await using server = await startLoopback(
