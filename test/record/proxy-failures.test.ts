@@ -71,14 +71,14 @@ describe('record: the recording proxy when things break, and how it chooses, nam
     })
     await using proxied = await startProxy(gateway.url)
     proxyUrl = proxied.url
-    const looped = await fetchText(`${proxied.url}/orders`)
+    const looped = await fetchText(`${proxied.url}/orders?api_key=sk_live_loopSecret0123456789`)
     expect(looped.status).toBe(508)
     expect(looped.text).toMatch(
       /^Loop Detected: this request already passed through this proxy \(Via: parallax-[0-9a-f]{8}\); the target leads back to it\.\n$/,
     )
     // One recording (the client's request, answered 508 through the gateway); the looped hop is filtered.
     const [recording] = await proxied.settle(1)
-    expect(recording!.inbound.request.url).toBe(`${gateway.url}/orders`)
+    expect(recording!.inbound.request.url).toMatch(new RegExp(`^${gateway.url}/orders\\?api_key=%5Bredacted`))
     expect(recording!.inbound.response.status).toBe(508)
     await fetchText(`${proxied.url}/again`)
     await proxied.settle(2)
@@ -89,8 +89,9 @@ describe('record: the recording proxy when things break, and how it chooses, nam
       loops: 2,
       inFlight: 0,
     })
-    // Reported once, with what to do.
+    // Reported once, with what to do, and without the query (it may hold a secret).
     expect(proxied.errors).toHaveLength(1)
+    expect(String((proxied.errors[0] as Error).message)).not.toContain('sk_live_loopSecret')
     expect(proxied.errors[0]).toMatchObject({
       code: 'PARALLAX_USAGE',
       message: expect.stringMatching(/^Refused GET \/orders: it came back through the target/),

@@ -320,6 +320,12 @@ function recordingMeta(options: RecordingProxyOptions, targetHost: string): Reco
   })
 }
 
+/**
+ * `GET /orders`: the method and the path without its query, which may hold a secret (an error message
+ * goes to logs unredacted).
+ */
 function requestLine(req: IncomingMessage): string {
-  return `${req.method ?? 'GET'} ${(req.url ?? '/').slice(0, 200)}`
+  const url = req.url ?? '/'
+  const query = url.search(/[?#]/)
+  return `${req.method ?? 'GET'} ${(query === -1 ? url : url.slice(0, query)).slice(0, 200)}`
 }
