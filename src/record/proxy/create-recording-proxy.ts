@@ -15,7 +15,7 @@ import { createRequestSelection, isReplayTraffic, type SelectionOptions } from '
 import { type ExchangeCapture, startExchangeCapture } from './exchange-capture.ts'
 import { type ForwardContext, forwardExchange } from './forward-exchange.ts'
 import { listenError, selfTargetError, targetsItself } from './listen-checks.ts'
-import { type HostHeaderMode, headerPairs, passedThrough } from './proxy-headers.ts'
+import { type HostHeaderMode, headerPairs } from './proxy-headers.ts'
 import { defaultProxyRedaction } from './proxy-redaction.ts'
 import { createRecordingHandOver } from './recording-hand-over.ts'
 import { resolveTarget } from './resolve-target.ts'
@@ -164,6 +164,8 @@ export function createRecordingProxy(options: RecordingProxyOptions): RecordingP
     forwarded: options.forwardedHeaders ?? true,
     via,
     looped(req) {
+      books.arrived()
+      books.skipped('filtered', false)
       counts.loops++
       if (loopReported) return
       loopReported = true
@@ -179,11 +181,7 @@ export function createRecordingProxy(options: RecordingProxyOptions): RecordingP
     },
     begin(req, path) {
       books.arrived()
-      // A request that came back through the target is this proxy's own traffic: refused, not recorded.
-      const selection =
-        isReplayTraffic(req.rawHeaders) || (context.forwarded && passedThrough(req.rawHeaders, via))
-          ? 'filtered'
-          : select(req.method ?? 'GET', path)
+      const selection = isReplayTraffic(req.rawHeaders) ? 'filtered' : select(req.method ?? 'GET', path)
       if (selection === 'filtered' || selection === 'sampled-out') {
         books.skipped(selection, false)
         return undefined

@@ -45,7 +45,10 @@ export interface ForwardContext {
    * has come back through the target and is refused (508) instead of forwarded again.
    */
   readonly via: string | undefined
-  /** Counts and reports a request refused because it came back through the target. Never throws. */
+  /**
+   * Counts (in the books, as filtered) and reports a request refused because it came back through the
+   * target; `begin` is not called for it. Never throws.
+   */
   looped(req: IncomingMessage): void
   /**
    * Starts the capture of a request whose origin-form path is `path`; undefined when it is not sampled
@@ -68,7 +71,10 @@ const CLIENT_CLOSED = 'aborted: the client closed the connection before the resp
  */
 export function forwardExchange(context: ForwardContext, req: IncomingMessage, res: ServerResponse): void {
   const path = originFormPath(req.url)
-  let capture = context.begin(req, path ?? '/')
+  const via = context.forwarded ? context.via : undefined
+  // A request that came back through the target is this proxy's own traffic: refused, never captured.
+  const looped = path !== undefined && via !== undefined && passedThrough(req.rawHeaders, via)
+  let capture = looped ? undefined : context.begin(req, path ?? '/')
   const observe = (fn: (live: ExchangeCapture) => void) => {
     if (capture === undefined) return
     try {
@@ -111,8 +117,7 @@ export function forwardExchange(context: ForwardContext, req: IncomingMessage, r
     refuse(400, `Bad Request: the request target ${JSON.stringify(req.url)} is not a path.\n`)
     return
   }
-  const via = context.forwarded ? context.via : undefined
-  if (via !== undefined && passedThrough(req.rawHeaders, via)) {
+  if (looped) {
     context.looped(req)
     refuse(
       508,
